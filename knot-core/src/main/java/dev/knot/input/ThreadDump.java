@@ -1,0 +1,37 @@
+package dev.knot.input;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One snapshot of one process's threads, as read from one input.
+ *
+ * @param source        where it came from (file name, {@code <stdin>}, {@code pid 1234}), for messages
+ * @param format        the detected format, see {@link DumpFormat}
+ * @param time          when the dump was taken, null if the input does not say
+ * @param processId     pid if the input says, else empty
+ * @param jvmVersion    JVM version line if printed, else empty
+ * @param threads       every thread the input lists
+ * @param jdkDeadlocks  the JVM's own "Found one Java-level deadlock" sections, as thread-name cycles
+ * @param warnings      what was skipped or guessed while reading (partly readable input)
+ */
+public record ThreadDump(String source, DumpFormat format, Instant time, String processId, String jvmVersion,
+                         List<DumpedThread> threads, List<List<String>> jdkDeadlocks, List<String> warnings) {
+
+    public ThreadDump {
+        source = source == null ? "" : source;
+        processId = processId == null ? "" : processId;
+        jvmVersion = jvmVersion == null ? "" : jvmVersion;
+        threads = List.copyOf(threads);
+        jdkDeadlocks = jdkDeadlocks == null ? List.of() : List.copyOf(jdkDeadlocks);
+        warnings = warnings == null ? List.of() : List.copyOf(warnings);
+    }
+
+    /** True when the input listed lock owners of j.u.c locks (jstack -l, jcmd Thread.print -l, live snapshot). */
+    public boolean listsOwnableSynchronizers() {
+        for (DumpedThread t : threads) {
+            if (t.ownableSynchronizers() != null) return true;
+        }
+        return false;
+    }
+}
