@@ -1,0 +1,536 @@
+package dev.knot.input;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads HotSpot thread dump text: {@code jstack [-l] [-e]}, {@code jcmd Thread.print}, kill -3 output
+ * (JDK 8 to 25, and older/other JVMs using the same layout). A text may hold several dumps
+ * (a log with repeated kill -3 output); each {@code Full thread dump} line starts a new one.
+ *
+ * <p>Hand-written line scanner rather than regular expressions per line: a 10,000-thread dump is
+ * ~20 MB and ~400k lines, and the analyser must finish well before jstack itself does.
+ */
+final class JstackTextParser {
+
+    private JstackTextParser() {
+    }
+
+    /** True if the text contains at least one HotSpot thread header line. */
+    static boolean looksLike(String text) {
+        int from = 0;
+        int n = text.length();
+        int checked = 0;
+        while (from < n && checked < 200_000) {
+            int eol = text.indexOf('\n', from);
+            if (eol < 0) eol = n;
+            String line = text.substring(from, Math.min(eol, from + 400));
+            if (isThreadHeader(stripCr(line))) return true;
+            checked++;
+            from = eol + 1;
+        }
+        return false;
+    }
+
+    static List<ThreadDump> parse(String source, String text) {
+        return new Scan(source, text).run();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    /** {@code "name" #12 daemon prio=5 ...} or a VM thread {@code "VM Thread" os_prio=0 ... nid=...}. */
+    static boolean isThreadHeader(String line) {
+        if (line.isEmpty() || line.charAt(0) != '"') return false;
+        int close = line.lastIndexOf('"');
+        if (close <= 0 || close + 1 >= line.length() || line.charAt(close + 1) != ' ') return false;
+        String rest = line.substring(close + 1);
+        return rest.contains(" prio=") || rest.contains(" nid=") || rest.startsWith(" #")
+                || rest.contains(" tid=");
+    }
+
+    private static String stripCr(String s) {
+        return !s.isEmpty() && s.charAt(s.length() - 1) == '\r' ? s.substring(0, s.length() - 1) : s;
+    }
+
+    private static final class Scan {
+        private final String source;
+        private final String text;
+
+        private final List<ThreadDump> dumps = new ArrayList<>();
+        // current dump
+        private List<DumpedThread> threads = new ArrayList<>();
+        private List<List<String>> jdkDeadlocks = new ArrayList<>();
+        private List<String> warnings = new ArrayList<>();
+        private Instant time;
+        private String jvmVersion = "";
+        private boolean dumpHasContent;
+        private String pendingTimestamp;
+        // current thread
+        private DumpedThread.Builder thread;
+        private List<StackFrame> frames;          // frames of the thread being read (carrier or mounted vthread)
+        private List<LockLine> frameLocks;       // locks under the last frame
+        private String frameText;
+        private boolean inOwnable;
+        private DumpedThread.Builder mounted;     // virtual thread mounted on the current carrier
+        private int skippedLines;
+        private int firstSkippedLine = -1;
+        // deadlock section
+        private boolean inDeadlockSection;
+        private List<String> deadlockCycle;
+
+        Scan(String source, String text) {
+            this.source = source;
+            this.text = text;
+        }
+
+        List<ThreadDump> run() {
+            int n = text.length();
+            int from = 0;
+            int lineNo = 0;
+            while (from < n) {
+                int eol = text.indexOf('\n', from);
+                if (eol < 0) eol = n;
+                lineNo++;
+                line(stripCr(text.substring(from, eol)), lineNo);
+                from = eol + 1;
+            }
+            finishDump();
+            return dumps;
+        }
+
+        private void line(String raw, int lineNo) {
+            if (raw.isEmpty()) {
+                // a blank line ends a frame list but not the thread (ownable synchronizers follow)
+                closeFrame();
+                return;
+            }
+            char c0 = raw.charAt(0);
+            if (c0 == '"') {
+                if (isThreadHeader(raw)) {
+                    inDeadlockSection = false;
+                    header(raw, lineNo);
+                    return;
+                }
+                if (inDeadlockSection && raw.endsWith("\":")) {
+                    // "A-mon-1": in the deadlock section
+                    if (deadlockCycle != null) deadlockCycle.add(raw.substring(1, raw.length() - 2));
+                    return;
+                }
+            }
+            if (c0 == 'F' && raw.startsWith("Full thread dump")) {
+                startDump(raw);
+                return;
+            }
+            if (c0 == 'F' && raw.startsWith("Found one Java-level deadlock")) {
+                endThread();
+                inDeadlockSection = true;
+                deadlockCycle = new ArrayList<>();
+                return;
+            }
+            if (c0 == 'J' && raw.startsWith("Java stack information for the threads listed above")) {
+                if (deadlockCycle != null && !deadlockCycle.isEmpty()) jdkDeadlocks.add(List.copyOf(deadlockCycle));
+                deadlockCycle = null;
+                return;
+            }
+            if (c0 == 'J' && raw.startsWith("JNI global ref")) {
+                endThread();
+                return;
+            }
+            if (c0 == 'F' && raw.startsWith("Found ") && raw.endsWith("deadlocks.")) {
+                inDeadlockSection = false;
+                return;
+            }
+            if (Character.isDigit(c0) && looksLikeTimestamp(raw)) {
+                pendingTimestamp = raw.trim();
+                return;
+            }
+            if (inDeadlockSection) return;
+            if (thread == null) return;       // text between threads: heap summaries, histograms, log lines
+            threadLine(raw, lineNo);
+        }
+
+        private void startDump(String raw) {
+            endThread();
+            finishDump();
+            dumpHasContent = true;
+            int open = raw.indexOf('(');
+            if (open > 0) {
+                int sp = raw.indexOf(' ', open);
+                int close = raw.indexOf(')', open);
+                int end = sp > 0 && (close < 0 || sp < close) ? sp : close;
+                if (end > open) jvmVersion = raw.substring(open + 1, end);
+            }
+            if (pendingTimestamp != null) {
+                time = parseTimestamp(pendingTimestamp);
+                pendingTimestamp = null;
+            }
+        }
+
+        private void finishDump() {
+            endThread();
+            if (inDeadlockSection && deadlockCycle != null && !deadlockCycle.isEmpty()) {
+                jdkDeadlocks.add(List.copyOf(deadlockCycle));
+            }
+            inDeadlockSection = false;
+            deadlockCycle = null;
+            if (!threads.isEmpty()) {
+                if (skippedLines > 0) {
+                    warnings.add(skippedLines + " unrecognised line(s) inside thread stacks were skipped (first at line "
+                            + firstSkippedLine + ")");
+                }
+                dumps.add(new ThreadDump(source, DumpFormat.JSTACK, time, "", jvmVersion, threads, jdkDeadlocks, warnings));
+            } else if (dumpHasContent) {
+                // a "Full thread dump" header with no threads after it (cut off log): nothing to analyse
+            }
+            threads = new ArrayList<>();
+            jdkDeadlocks = new ArrayList<>();
+            warnings = new ArrayList<>();
+            time = null;
+            jvmVersion = "";
+            dumpHasContent = false;
+            skippedLines = 0;
+            firstSkippedLine = -1;
+        }
+
+        // ---- thread header ----------------------------------------------------------------------
+
+        private void header(String raw, int lineNo) {
+            endThread();
+            int close = raw.lastIndexOf('"');
+            DumpedThread.Builder b = DumpedThread.builder(raw.substring(1, close));
+            b.headerLine = raw;
+            b.lineNumber = lineNo;
+            String rest = raw.substring(close + 1);
+            String[] tokens = rest.trim().split("\\s+");
+            StringBuilder stateWords = new StringBuilder();
+            boolean sawVmToken = false;
+            for (String tok : tokens) {
+                if (tok.isEmpty()) continue;
+                if (tok.charAt(0) == '#' && b.id.isEmpty()) {
+                    b.id = tok.substring(1);
+                } else if (tok.equals("daemon")) {
+                    b.daemon = true;
+                } else if (tok.equals("virtual")) {
+                    b.virtual = true;
+                } else if (tok.startsWith("nid=")) {
+                    b.nativeId = tok.substring(4);
+                    sawVmToken = true;
+                } else if (tok.startsWith("cpu=")) {
+                    b.cpuMillis = parseDuration(tok.substring(4));
+                    sawVmToken = true;
+                } else if (tok.startsWith("elapsed=")) {
+                    b.elapsedSeconds = parseDuration(tok.substring(8)) / 1000.0;
+                    sawVmToken = true;
+                } else if (tok.indexOf('=') > 0) {
+                    sawVmToken = true;   // prio=, os_prio=, tid=, lwp_id=, allocated=, defined_classes=
+                } else if (tok.charAt(0) == '[') {
+                    // [7459] os thread id (JDK 21+) or [0x…] stack address: ignore
+                } else if (sawVmToken) {
+                    if (stateWords.length() > 0) stateWords.append(' ');
+                    stateWords.append(tok);
+                }
+            }
+            // VM-internal threads (GC, compiler, "VM Thread") print no Java thread id.
+            b.stateDetail = stateWords.toString();
+            thread = b;
+            frames = b.frames;
+            frameLocks = null;
+            frameText = null;
+            inOwnable = false;
+            mounted = null;
+        }
+
+        // ---- lines inside a thread --------------------------------------------------------------
+
+        private void threadLine(String raw, int lineNo) {
+            int i = 0;
+            int n = raw.length();
+            while (i < n && (raw.charAt(i) == ' ' || raw.charAt(i) == '\t')) i++;
+            if (i == n) {
+                closeFrame();
+                return;
+            }
+            if (i == 0) {
+                // unindented text inside a dump: a log line or another section; the thread is over
+                endThread();
+                return;
+            }
+            String s = raw.substring(i);
+            if (s.startsWith("at ")) {
+                closeFrame();
+                frameText = s;
+                frameLocks = new ArrayList<>();
+                inOwnable = false;
+                return;
+            }
+            if (s.startsWith("- ")) {
+                if (inOwnable) {
+                    ownable(s);
+                } else {
+                    lockLine(s, lineNo);
+                }
+                return;
+            }
+            if (s.startsWith("java.lang.Thread.State:")) {
+                String st = s.substring("java.lang.Thread.State:".length()).trim();
+                DumpedThread.Builder target = mounted != null ? mounted : thread;
+                target.state = ThreadState.parse(st);
+                int open = st.indexOf('(');
+                if (open >= 0 && st.endsWith(")")) target.stateDetail = st.substring(open + 1, st.length() - 1);
+                return;
+            }
+            if (s.startsWith("Locked ownable synchronizers:")) {
+                closeFrame();
+                inOwnable = true;
+                DumpedThread.Builder target = mounted != null ? mounted : thread;
+                if (target.ownableSynchronizers == null) target.ownableSynchronizers = new ArrayList<>();
+                // the carrier and the mounted thread share one list in jstack; keep it on the carrier too
+                if (target != thread && thread.ownableSynchronizers == null) thread.ownableSynchronizers = new ArrayList<>();
+                return;
+            }
+            if (s.startsWith("Carrying virtual thread #")) {
+                thread.carrierOf = s.substring("Carrying virtual thread #".length()).trim();
+                return;
+            }
+            if (s.startsWith("Mounted virtual thread #")) {
+                closeFrame();
+                String vid = s.substring("Mounted virtual thread #".length()).trim();
+                DumpedThread.Builder v = DumpedThread.builder("");
+                v.id = vid;
+                v.virtual = true;
+                v.carrierId = thread.id;
+                v.headerLine = s;
+                v.lineNumber = lineNo;
+                mounted = v;
+                frames = v.frames;
+                return;
+            }
+            if (s.startsWith("No compile task") || s.startsWith("Compiling:")) return;
+            skippedLines++;
+            if (firstSkippedLine < 0) firstSkippedLine = lineNo;
+        }
+
+        private void ownable(String s) {
+            DumpedThread.Builder target = mounted != null ? mounted : thread;
+            String body = s.substring(2).trim();
+            if (body.equals("None")) return;
+            ObjectRef ref = objectRef(body);
+            if (ref != null) target.ownableSynchronizers.add(ref);
+        }
+
+        private void lockLine(String s, int lineNo) {
+            if (frameLocks == null) {
+                // a lock line before any frame: malformed, remember it as skipped
+                skippedLines++;
+                if (firstSkippedLine < 0) firstSkippedLine = lineNo;
+                return;
+            }
+            String body = s.substring(2);
+            LockLine.Action action;
+            String rest;
+            if (body.startsWith("waiting to lock ")) {
+                action = LockLine.Action.WAITING_TO_LOCK;
+                rest = body.substring(16);
+            } else if (body.startsWith("locked ")) {
+                action = LockLine.Action.LOCKED;
+                rest = body.substring(7);
+            } else if (body.startsWith("parking to wait for ")) {
+                action = LockLine.Action.PARKING;
+                rest = body.substring(20);
+            } else if (body.startsWith("waiting to re-lock in wait() ")) {
+                action = LockLine.Action.WAITING_TO_RELOCK;
+                rest = body.substring(29);
+            } else if (body.startsWith("waiting on the Class initialization monitor for ")) {
+                String cls = body.substring(49).trim();
+                frameLocks.add(new LockLine(LockLine.Action.CLASS_INIT, new ObjectRef(cls, cls), s));
+                return;
+            } else if (body.startsWith("waiting on ")) {
+                action = LockLine.Action.WAITING_ON;
+                rest = body.substring(11);
+            } else if (body.startsWith("eliminated ")) {
+                action = LockLine.Action.ELIMINATED;
+                rest = body.substring(11);
+            } else {
+                skippedLines++;
+                if (firstSkippedLine < 0) firstSkippedLine = lineNo;
+                return;
+            }
+            ObjectRef ref = objectRef(rest.trim());
+            if (ref == null) {
+                // "<no object reference available>", "<owner is scalar replaced>": keep the fact, no identity
+                if (action == LockLine.Action.ELIMINATED) return;
+                ref = new ObjectRef("?", classOf(rest));
+            }
+            frameLocks.add(new LockLine(action, ref, s));
+        }
+
+        private void closeFrame() {
+            if (frameText == null) return;
+            StackFrame f = parseFrame(frameText, frameLocks);
+            if (f != null) {
+                frames.add(f);
+            } else {
+                skippedLines++;
+            }
+            frameText = null;
+            frameLocks = null;
+        }
+
+        private void endThread() {
+            closeFrame();
+            if (thread == null) return;
+            if (thread.id.isEmpty() && thread.state == ThreadState.UNKNOWN && thread.frames.isEmpty()) {
+                // VM-internal thread (GC, JIT, VM Thread): a native thread without Java state
+                thread.stateDetail = thread.stateDetail.isEmpty() ? "vm internal" : thread.stateDetail;
+            }
+            if (mounted != null) {
+                mounted.name = mounted.name.isEmpty() ? "" : mounted.name;
+                mounted.state = mounted.state != ThreadState.UNKNOWN ? mounted.state : inferState(mounted.frames);
+                if (thread.state == ThreadState.UNKNOWN) thread.state = ThreadState.RUNNABLE;
+                if (mounted.ownableSynchronizers == null && thread.ownableSynchronizers != null) {
+                    mounted.ownableSynchronizers = new ArrayList<>();
+                }
+                threads.add(thread.build());
+                threads.add(mounted.build());
+            } else {
+                threads.add(thread.build());
+            }
+            thread = null;
+            mounted = null;
+            frames = null;
+            inOwnable = false;
+        }
+    }
+
+    /** A mounted virtual thread has no state line; its top frames say what it does. */
+    static ThreadState inferState(List<StackFrame> frames) {
+        if (frames.isEmpty()) return ThreadState.UNKNOWN;
+        for (StackFrame f : frames) {
+            for (LockLine l : f.locks()) {
+                if (l.action() == LockLine.Action.WAITING_TO_LOCK) return ThreadState.BLOCKED;
+            }
+        }
+        StackFrame top = frames.get(0);
+        if (top.method().equals("park") || top.method().equals("parkNanos") || top.method().equals("wait0")
+                || top.method().equals("wait")) {
+            for (StackFrame f : frames) {
+                if (f.method().equals("parkNanos") || f.method().equals("parkUntil")) return ThreadState.TIMED_WAITING;
+            }
+            return ThreadState.WAITING;
+        }
+        return ThreadState.RUNNABLE;
+    }
+
+    /** {@code at pkg.Cls.method(java.base@25.0.3/File.java:12)}; null if it is not a frame. */
+    static StackFrame parseFrame(String s, List<LockLine> locks) {
+        String body = s.substring(3).trim();
+        int open = body.indexOf('(');
+        int close = body.lastIndexOf(')');
+        String qualified;
+        String loc;
+        if (open < 0) {
+            qualified = body;
+            loc = "";
+        } else {
+            qualified = body.substring(0, open);
+            loc = close > open ? body.substring(open + 1, close) : body.substring(open + 1);
+        }
+        int dot = qualified.lastIndexOf('.');
+        if (dot <= 0 || dot == qualified.length() - 1) return null;
+        String cls = qualified.substring(0, dot);
+        String method = qualified.substring(dot + 1);
+        String module = "";
+        int slash = loc.indexOf('/');
+        if (slash >= 0) {
+            module = loc.substring(0, slash);
+            loc = loc.substring(slash + 1);
+        }
+        boolean nat = loc.equals("Native Method");
+        String file = "";
+        int line = -1;
+        if (!nat && !loc.equals("Unknown Source") && !loc.isEmpty()) {
+            int colon = loc.lastIndexOf(':');
+            if (colon > 0) {
+                file = loc.substring(0, colon);
+                line = parseIntOr(loc.substring(colon + 1), -1);
+            } else {
+                file = loc;
+            }
+        }
+        return new StackFrame(cls, method, module, file, line, nat, locks, s);
+    }
+
+    /** {@code <0x000000069ed02828> (a HangZoo$MonA2)} or {@code <Cls@hash>}; null if there is no identity. */
+    static ObjectRef objectRef(String s) {
+        int lt = s.indexOf('<');
+        int gt = s.indexOf('>', lt + 1);
+        if (lt < 0 || gt < 0) {
+            // visualvm style: "- locked java.io.BufferedInputStream@5284339c"
+            int at = s.lastIndexOf('@');
+            if (at > 0 && s.indexOf(' ') < 0) return new ObjectRef(s, s.substring(0, at));
+            return null;
+        }
+        String id = s.substring(lt + 1, gt);
+        if (id.startsWith("no object reference") || id.contains(" ")) return null;
+        String cls = classOf(s.substring(gt + 1));
+        if (cls.isEmpty()) {
+            int at = id.lastIndexOf('@');
+            if (at > 0) cls = id.substring(0, at);
+        }
+        return new ObjectRef(id, cls);
+    }
+
+    /** {@code (a java.util.concurrent.Semaphore$NonfairSync)} → the class name. */
+    private static String classOf(String s) {
+        int open = s.indexOf("(a ");
+        if (open < 0) return "";
+        int close = s.lastIndexOf(')');
+        return close > open ? s.substring(open + 3, close).trim() : s.substring(open + 3).trim();
+    }
+
+    /** {@code 0.50ms}, {@code 2.10s}, {@code 1.5m}; result in milliseconds, -1 if unreadable. */
+    private static double parseDuration(String s) {
+        double factor = 1;
+        String num = s;
+        if (s.endsWith("ms")) {
+            num = s.substring(0, s.length() - 2);
+        } else if (s.endsWith("s")) {
+            num = s.substring(0, s.length() - 1);
+            factor = 1000;
+        } else if (s.endsWith("m")) {
+            num = s.substring(0, s.length() - 1);
+            factor = 60_000;
+        }
+        try {
+            return Double.parseDouble(num) * factor;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static int parseIntOr(String s, int dflt) {
+        try {
+            return Integer.parseInt(s.trim());
+        } catch (NumberFormatException e) {
+            return dflt;
+        }
+    }
+
+    private static boolean looksLikeTimestamp(String s) {
+        // 2026-11-21 23:04:36
+        return s.length() >= 19 && s.charAt(4) == '-' && s.charAt(7) == '-' && s.charAt(10) == ' '
+                && s.charAt(13) == ':' && s.charAt(16) == ':';
+    }
+
+    private static Instant parseTimestamp(String s) {
+        try {
+            return LocalDateTime.parse(s.substring(0, 19).replace(' ', 'T')).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+}
