@@ -1,0 +1,102 @@
+package dev.knot.input;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class JstackTextParserTest {
+
+    static String resource(String path) throws IOException {
+        try (InputStream in = JstackTextParserTest.class.getResourceAsStream("/dumps/" + path)) {
+            assertNotNull(in, path);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    static DumpedThread thread(ThreadDump d, String name) {
+        return d.threads().stream().filter(t -> t.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no thread " + name));
+    }
+
+    @Test
+    void jdk25JstackL() throws IOException {
+        List<ThreadDump> dumps = JstackTextParser.parse("x", resource("jdk/jdk25-jstack-l.txt"));
+        assertEquals(1, dumps.size());
+        ThreadDump d = dumps.get(0);
+        assertEquals("25.0.3+9-LTS", d.jvmVersion());
+        assertNotNull(d.time());
+        assertTrue(d.listsOwnableSynchronizers());
+        assertEquals(List.of(List.of("A-mon-1", "A-mon-2"), List.of("B-rl-1", "B-rl-2")), d.jdkDeadlocks());
+
+        DumpedThread a1 = thread(d, "A-mon-1");
+        assertEquals(ThreadState.BLOCKED, a1.state());
+        assertEquals("21", a1.id());
+        assertTrue(a1.daemon());
+        assertEquals(0.30, a1.cpuMillis(), 1e-9);
+        StackFrame top = a1.frames().get(0);
+        assertEquals("HangZoo", top.className());
+        assertEquals("lambda$main$0", top.method());
+        assertEquals(46, top.line());
+        assertEquals(LockLine.Action.WAITING_TO_LOCK, top.locks().get(0).action());
+        assertEquals(new ObjectRef("0x000000069ed02828", "HangZoo$MonA2"), top.locks().get(0).object());
+        assertEquals(LockLine.Action.LOCKED, top.locks().get(1).action());
+        // frames of the JDK's own deadlock report must not be appended to any thread
+        assertEquals(4, a1.frames().size());
+
+        DumpedThread b1 = thread(d, "B-rl-1");
+        assertEquals(ThreadState.WAITING, b1.state());
+        assertEquals("parking", b1.stateDetail());
+        assertEquals(LockLine.Action.PARKING, b1.frames().get(0).locks().get(0).action());
+        assertEquals("0x000000069ed1bbe0", b1.frames().get(0).locks().get(0).object().id());
+        assertEquals("java.base@25.0.3", b1.frames().get(0).module());
+        assertTrue(b1.frames().get(0).nativeMethod());
+        assertEquals(List.of(new ObjectRef("0x000000069ed1bbb0", "java.util.concurrent.locks.ReentrantLock$NonfairSync")),
+                b1.ownableSynchronizers());
+
+        DumpedThread carrier = thread(d, "ForkJoinPool-1-worker-1");
+        assertEquals("41", carrier.carrierOf());
+        DumpedThread vt = d.threads().stream().filter(t -> t.virtual() && t.id().equals("41")).findFirst().orElseThrow();
+        assertEquals("33", vt.carrierId());
+        assertEquals(ThreadState.WAITING, vt.state());
+        assertTrue(vt.frames().stream().anyMatch(f -> f.method().equals("<clinit>")));
+
+        DumpedThread gc = thread(d, "GC Thread#0");
+        assertEquals("", gc.id());
+        assertTrue(gc.frames().isEmpty());
+    }
+
+    @Test
+    void jdk17WithHexNids() throws IOException {
+        ThreadDump d = JstackTextParser.parse("x", resource("jdk/jdk17-jstack-l.txt")).get(0);
+        assertTrue(d.jvmVersion().startsWith("17.0.15"));
+        DumpedThread c = thread(d, "C-sem-self");
+        assertEquals(ThreadState.WAITING, c.state());
+        assertTrue(c.nativeId().startsWith("0x"));
+        assertEquals("java.util.concurrent.Semaphore$NonfairSync",
+                c.frames().get(0).locks().get(0).object().className());
+    }
+
+    @Test
+    void lambdaAndUnknownSourceFrames() {
+        StackFrame f = JstackTextParser.parseFrame("at HangZoo$$Lambda/0x000000000c040c00.run(Unknown Source)", List.of());
+        assertEquals("HangZoo$$Lambda/0x000000000c040c00", f.className());
+        assertEquals("run", f.method());
+        assertEquals(-1, f.line());
+        assertEquals("", f.file());
+        StackFrame g = JstackTextParser.parseFrame("at java.util.concurrent.locks.LockSupport.park(java.base@25.0.3/Unknown Source)", List.of());
+        assertEquals("java.base@25.0.3", g.module());
+        assertEquals("park", g.method());
+    }
+
+    @Test
+    void concatenatedDumpsAreSplit() throws IOException {
+        String one = resource("jdk/jdk25-jstack-l.txt");
+        List<ThreadDump> dumps = JstackTextParser.parse("x", "some log line\n" + one + "\nmore log\n" + one);
+        assertEquals(2, dumps.size());
+        assertEquals(dumps.get(0).threads().size(), dumps.get(1).threads().size());
+    }
+}
