@@ -1,0 +1,38 @@
+package dev.knot.examples;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * What Knot should conclude from a thread dump of an example program: the machine-readable half of the
+ * example's class comment. Tests in other modules read it to check the analysis against the truth.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.TYPE)
+public @interface Expected {
+
+    /** The kinds an example can declare, in the spelling {@link #kind()} uses. */
+    String[] KINDS = {"deadlock", "self-deadlock", "starvation", "orphaned-lock", "contention", "stall", "none"};
+
+    /** One of {@link #KINDS}. */
+    String kind();
+
+    /**
+     * Names of the threads Knot should name as involved in the hang (empty for kind "none").
+     * A thread that no longer exists (the dead owner of an orphaned lock) is not listed: no dump shows it.
+     */
+    String[] threads() default {};
+
+    /** Oldest JDK feature version the example runs on; on an older JDK it exits with code 4. */
+    int minJava() default 17;
+
+    /**
+     * True when the listed threads are virtual threads. jstack and {@code jcmd Thread.print} leave out
+     * unmounted virtual threads, so only the JSON dump (JDK 21+) shows them.
+     */
+    boolean virtualThreads() default false;
+}
