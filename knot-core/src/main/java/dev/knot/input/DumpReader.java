@@ -1,0 +1,255 @@
+package dev.knot.input;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * Reads thread dumps from bytes: jstack / jcmd Thread.print text (also many dumps in one log), jcmd
+ * Thread.dump_to_file JSON and text, Spring Boot actuator JSON and text, ThreadInfo.toString() output.
+ * The format is detected from the content; gzip and UTF-16 input are recognised. Every failure is an
+ * {@link UnreadableInputException} with a one-line message that starts with the source name.
+ */
+public final class DumpReader {
+
+    /** Larger inputs are refused rather than risking the heap (10,000 threads as JSON are ~25 MB). */
+    static final int MAX_BYTES = 1 << 30;
+
+    private static final String EXPECTED =
+            "expected jstack/jcmd text, jcmd JSON or Spring Boot actuator output";
+
+    private DumpReader() {
+    }
+
+    /** Reads a file; its path as given names it in messages. */
+    public static List<ThreadDump> readFile(Path path) throws UnreadableInputException {
+        String source = path.toString();
+        if (Files.isDirectory(path)) throw new UnreadableInputException(source, "is a directory");
+        try (InputStream in = Files.newInputStream(path)) {
+            return read(source, in);
+        } catch (NoSuchFileException e) {
+            throw new UnreadableInputException(source, "no such file");
+        } catch (AccessDeniedException e) {
+            throw new UnreadableInputException(source, "permission denied");
+        } catch (IOException e) {
+            throw new UnreadableInputException(source, "cannot read: " + ParseSupport.oneLine(e.getMessage(), 200));
+        }
+    }
+
+    /**
+     * Reads every dump in the stream, in input order. The stream is read to its end but not closed.
+     *
+     * @param source name for messages and {@link ThreadDump#source()}, e.g. a file name or {@code <stdin>}
+     */
+    public static List<ThreadDump> read(String source, InputStream in) throws UnreadableInputException {
+        String src = source == null || source.isBlank() ? "<input>" : ParseSupport.oneLine(source, 300);
+        byte[] bytes;
+        try {
+            bytes = readAll(in, src);
+        } catch (IOException e) {
+            throw new UnreadableInputException(src, "cannot read: " + ParseSupport.oneLine(e.getMessage(), 200));
+        }
+        try {
+            return parseBytes(src, bytes);
+        } catch (RuntimeException | StackOverflowError e) {
+            // A parser bug must not become a stack trace for the user.
+            throw new UnreadableInputException(src, "cannot read this input (internal error: "
+                    + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private static List<ThreadDump> parseBytes(String source, byte[] raw) throws UnreadableInputException {
+        List<String> notes = new ArrayList<>();
+        byte[] bytes = raw;
+        if (isGzip(bytes)) bytes = gunzip(source, bytes, notes);
+        if (bytes.length == 0) throw new UnreadableInputException(source, "empty input");
+
+        String text = decode(bytes, notes);
+        if (text.isBlank()) throw new UnreadableInputException(source, "empty input (only whitespace)");
+        if (isBinary(text)) throw new UnreadableInputException(source, "not a thread dump (binary data)");
+
+        FormatDetector.Detection detection = FormatDetector.detect(text);
+        UnreadableInputException firstError = null;
+        for (DumpFormat format : detection.formats()) {
+            List<ThreadDump> dumps;
+            try {
+                dumps = parse(format, source, text, detection.jsonStart());
+            } catch (UnreadableInputException e) {
+                if (firstError == null) firstError = e;
+                continue;
+            } catch (RuntimeException | StackOverflowError e) {
+                if (firstError == null) {
+                    firstError = new UnreadableInputException(source, "cannot read as " + format.displayName()
+                            + " (internal error: " + e.getClass().getSimpleName() + ")");
+                }
+                continue;
+            }
+            List<ThreadDump> withThreads = new ArrayList<>(dumps.size());
+            for (ThreadDump d : dumps) {
+                if (!d.threads().isEmpty()) withThreads.add(notes.isEmpty() ? d : withWarnings(d, notes));
+            }
+            if (!withThreads.isEmpty()) return withThreads;
+        }
+        if (firstError != null) throw firstError;
+        throw new UnreadableInputException(source, "no thread dump found (" + EXPECTED + "); saw " + detection.seen());
+    }
+
+    private static List<ThreadDump> parse(DumpFormat format, String source, String text, int jsonStart)
+            throws UnreadableInputException {
+        return switch (format) {
+            case JCMD_JSON -> JcmdJsonParser.parse(source, jsonStart == 0 ? text : text.substring(jsonStart));
+            case ACTUATOR_JSON -> ActuatorJsonParser.parse(source, jsonStart == 0 ? text : text.substring(jsonStart));
+            case JCMD_TEXT -> JcmdTextParser.parse(source, text);
+            case THREADINFO_TEXT -> ThreadInfoTextParser.parse(source, text);
+            case JSTACK -> JstackTextParser.parse(source, text);
+            case LIVE -> List.of();
+        };
+    }
+
+    private static ThreadDump withWarnings(ThreadDump d, List<String> extra) {
+        List<String> w = new ArrayList<>(extra);
+        w.addAll(d.warnings());
+        return new ThreadDump(d.source(), d.format(), d.time(), d.processId(), d.jvmVersion(), d.threads(),
+                d.jdkDeadlocks(), w);
+    }
+
+    /**
+     * Dumps sorted by their time, oldest first. Stable: dumps without a time keep their input position and
+     * dumps with equal times keep their input order.
+     */
+    public static List<ThreadDump> orderByTime(List<ThreadDump> dumps) {
+        List<ThreadDump> timed = new ArrayList<>();
+        for (ThreadDump d : dumps) {
+            if (d.time() != null) timed.add(d);
+        }
+        timed.sort(Comparator.comparing(ThreadDump::time)); // List.sort is stable
+        List<ThreadDump> out = new ArrayList<>(dumps.size());
+        int next = 0;
+        for (ThreadDump d : dumps) {
+            out.add(d.time() == null ? d : timed.get(next++));
+        }
+        return out;
+    }
+
+    // ---- bytes ----------------------------------------------------------------------------------------
+
+    private static byte[] readAll(InputStream in, String source) throws IOException, UnreadableInputException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[1 << 16];
+        int n;
+        while ((n = in.read(buf)) > 0) {
+            if (out.size() > MAX_BYTES - n) throw tooLarge(source);
+            out.write(buf, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    private static UnreadableInputException tooLarge(String source) {
+        return new UnreadableInputException(source, "input larger than " + (MAX_BYTES >> 20) + " MB");
+    }
+
+    private static boolean isGzip(byte[] b) {
+        return b.length >= 2 && (b[0] & 0xff) == 0x1f && (b[1] & 0xff) == 0x8b;
+    }
+
+    /** Unzips; a cut-off archive keeps what was decompressed, with a note. */
+    private static byte[] gunzip(String source, byte[] bytes, List<String> notes) throws UnreadableInputException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length * 4);
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes), 1 << 16)) {
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                if (out.size() > MAX_BYTES - n) throw tooLarge(source);
+                out.write(buf, 0, n);
+            }
+        } catch (EOFException | ZipException e) {
+            if (out.size() == 0) {
+                throw new UnreadableInputException(source, "corrupt gzip data ("
+                        + ParseSupport.oneLine(e.getMessage() == null ? "cut short" : e.getMessage(), 80) + ")");
+            }
+            notes.add("gzip data is cut short or corrupt; read the first " + out.size() + " bytes");
+        } catch (IOException e) {
+            throw new UnreadableInputException(source, "corrupt gzip data (" + ParseSupport.oneLine(e.getMessage(), 80) + ")");
+        }
+        return out.toByteArray();
+    }
+
+    /** UTF-8 by default; UTF-16 by BOM or by the NUL bytes of ASCII text; ISO-8859-1 when not valid UTF-8. */
+    static String decode(byte[] b, List<String> notes) {
+        int len = b.length;
+        if (len >= 3 && (b[0] & 0xff) == 0xef && (b[1] & 0xff) == 0xbb && (b[2] & 0xff) == 0xbf) {
+            return decodeUtf8OrLatin1(b, 3, notes);
+        }
+        if (len >= 2 && (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xfe) {
+            return new String(b, 2, len - 2, StandardCharsets.UTF_16LE);
+        }
+        if (len >= 2 && (b[0] & 0xff) == 0xfe && (b[1] & 0xff) == 0xff) {
+            return new String(b, 2, len - 2, StandardCharsets.UTF_16BE);
+        }
+        // ASCII text as UTF-16 has a NUL in every other byte: odd positions for LE, even for BE.
+        int sample = Math.min(len, 8192) & ~1;
+        if (sample >= 4) {
+            int evenNul = 0;
+            int oddNul = 0;
+            for (int i = 0; i < sample; i += 2) {
+                if (b[i] == 0) evenNul++;
+                if (b[i + 1] == 0) oddNul++;
+            }
+            int pairs = sample / 2;
+            if (oddNul * 10 > pairs * 3 && evenNul * 20 < pairs) return new String(b, StandardCharsets.UTF_16LE);
+            if (evenNul * 10 > pairs * 3 && oddNul * 20 < pairs) return new String(b, StandardCharsets.UTF_16BE);
+        }
+        return decodeUtf8OrLatin1(b, 0, notes);
+    }
+
+    private static String decodeUtf8OrLatin1(byte[] b, int off, List<String> notes) {
+        boolean ascii = true;
+        for (int i = off; i < b.length; i++) {
+            if (b[i] < 0) {
+                ascii = false;
+                break;
+            }
+        }
+        if (ascii) return new String(b, off, b.length - off, StandardCharsets.ISO_8859_1);
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(b, off, b.length - off))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            notes.add("input is not valid UTF-8; read as ISO-8859-1");
+            return new String(b, off, b.length - off, StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /** Binary: more than 1 in 10 characters are control characters (other than tab, newlines, form feed, ESC). */
+    static boolean isBinary(String text) {
+        int bad = 0;
+        int n = text.length();
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c < 0x20) {
+                if (c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1b) bad++;
+            } else if ((c >= 0x7f && c < 0xa0) || c == '\uFFFD') {
+                bad++;
+            }
+        }
+        return bad > 0 && bad * 10L > n;
+    }
+}

@@ -1,0 +1,226 @@
+package dev.knot.input;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads {@code jcmd PID Thread.dump_to_file FILE} plain text (JDK 21+). Layout: pid, time and version
+ * lines, then one block per thread:
+ * <pre>
+ * #21 "A-mon-1" BLOCKED 2026-11-21T23:04:37.153424778Z      (JDK 25; JDK 21: #21 "A-mon-1" [virtual])
+ *     at HangZoo.lambda$main$0(HangZoo.java:46)             (JDK 21: six spaces, no "at")
+ *     - locked &lt;HangZoo$MonA1@1a6c5a9e&gt;
+ * </pre>
+ * Threads are listed container by container but containers are not named, and carriers are not shown.
+ */
+final class JcmdTextParser {
+
+    private static final int MAX_WARNINGS = 50;
+
+    private JcmdTextParser() {
+    }
+
+    /** {@code #21 "name"…}: the header of a thread block. */
+    static boolean isHeader(String line) {
+        if (line.length() < 4 || line.charAt(0) != '#') return false;
+        int i = 1;
+        while (i < line.length() && Character.isDigit(line.charAt(i))) i++;
+        return i > 1 && i + 1 < line.length() && line.charAt(i) == ' ' && line.charAt(i + 1) == '"';
+    }
+
+    static List<ThreadDump> parse(String source, String text) {
+        return new Scan(source).run(text);
+    }
+
+    private static final class Scan {
+        private final String source;
+        private final List<ThreadDump> dumps = new ArrayList<>();
+
+        // current dump
+        private String pid = "";
+        private Instant time;
+        private String version = "";
+        private final List<DumpedThread> threads = new ArrayList<>();
+        private final List<String> warnings = new ArrayList<>();
+        private int skipped;
+
+        // current thread
+        private DumpedThread.Builder thread;
+        private final List<String> frameTexts = new ArrayList<>();
+        private final List<List<LockLine>> frameLocks = new ArrayList<>();
+
+        Scan(String source) {
+            this.source = source;
+        }
+
+        List<ThreadDump> run(String text) {
+            ParseSupport.Lines lines = new ParseSupport.Lines(text);
+            String line;
+            // 0: expecting pid, 1: expecting time, 2: expecting version, 3: threads
+            int preamble = 0;
+            while ((line = lines.next()) != null) {
+                String s = line.strip();
+                if (s.isEmpty()) {
+                    endThread();
+                    continue;
+                }
+                if (isHeader(line)) {
+                    endThread();
+                    preamble = 3;
+                    startThread(line, lines.number());
+                    continue;
+                }
+                if (thread == null && ParseSupport.isDigits(s) && (line.charAt(0) != ' ')) {
+                    // a pid line opens a new dump (several dumps may be concatenated)
+                    endDump();
+                    pid = s;
+                    preamble = 1;
+                    continue;
+                }
+                if (thread == null && preamble == 1 || thread == null && preamble == 0 && looksLikeInstant(s)) {
+                    Instant t = ParseSupport.parseInstant(s);
+                    if (t != null) {
+                        time = t;
+                        preamble = 2;
+                        continue;
+                    }
+                }
+                if (thread == null && preamble == 2) {
+                    version = s;
+                    preamble = 3;
+                    continue;
+                }
+                if (thread != null && (s.startsWith("- "))) {
+                    lockLine(s, lines.number());
+                    continue;
+                }
+                if (thread != null && s.startsWith("at ")) {
+                    addFrame(s.substring(3).strip());
+                    continue;
+                }
+                if (thread != null && Character.isWhitespace(line.charAt(0)) && s.indexOf('(') > 0) {
+                    addFrame(s); // JDK 21: frames are indented, without "at"
+                    continue;
+                }
+                skip(lines.number(), s);
+            }
+            endDump();
+            return dumps;
+        }
+
+        private static boolean looksLikeInstant(String s) {
+            return s.length() >= 20 && s.charAt(4) == '-' && s.charAt(10) == 'T';
+        }
+
+        private void startThread(String line, int number) {
+            int q1 = line.indexOf('"');
+            int q2 = line.lastIndexOf('"');
+            String id = line.substring(1, line.indexOf(' '));
+            String name = q2 > q1 ? line.substring(q1 + 1, q2) : line.substring(q1 + 1);
+            thread = DumpedThread.builder(name);
+            thread.id = id;
+            thread.headerLine = line;
+            thread.lineNumber = number;
+            String rest = q2 > q1 ? line.substring(q2 + 1).strip() : "";
+            for (String tok : rest.split(" ")) {
+                if (tok.isEmpty()) continue;
+                if (tok.equals("virtual")) {
+                    thread.virtual = true;
+                } else if (thread.state == ThreadState.UNKNOWN && ThreadState.parse(tok) != ThreadState.UNKNOWN) {
+                    thread.state = ThreadState.parse(tok);
+                }
+            }
+        }
+
+        private void addFrame(String text) {
+            frameTexts.add(text);
+            frameLocks.add(new ArrayList<>());
+        }
+
+        private void lockLine(String s, int number) {
+            LockLine l = parseLock(s);
+            if (l == null) {
+                skip(number, s);
+            } else if (frameLocks.isEmpty()) {
+                warn("line " + number + ": lock line before any frame of \"" + thread.name + "\": "
+                        + ParseSupport.oneLine(s, 80));
+            } else {
+                frameLocks.get(frameLocks.size() - 1).add(l);
+            }
+        }
+
+        static LockLine parseLock(String s) {
+            LockLine.Action action;
+            String rest;
+            if (s.startsWith("- locked ")) {
+                action = LockLine.Action.LOCKED;
+                rest = s.substring(9);
+            } else if (s.startsWith("- lock is eliminated") || s.startsWith("- eliminated ")) {
+                return new LockLine(LockLine.Action.ELIMINATED, new ObjectRef("", ""), s);
+            } else if (s.startsWith("- parking to wait for ")) {
+                action = LockLine.Action.PARKING;
+                rest = s.substring(22);
+            } else if (s.startsWith("- waiting to lock ")) {
+                action = LockLine.Action.WAITING_TO_LOCK;
+                rest = s.substring(18);
+            } else if (s.startsWith("- waiting to re-lock in wait() ")) {
+                action = LockLine.Action.WAITING_TO_RELOCK;
+                rest = s.substring(31);
+            } else if (s.startsWith("- waiting on the Class initialization monitor for ")) {
+                String cls = s.substring(50).strip();
+                return new LockLine(LockLine.Action.CLASS_INIT, new ObjectRef(cls, cls), s);
+            } else if (s.startsWith("- waiting on ")) {
+                action = LockLine.Action.WAITING_ON;
+                rest = s.substring(13);
+            } else {
+                return null;
+            }
+            rest = rest.strip();
+            int lt = rest.indexOf('<');
+            int gt = rest.indexOf('>', lt + 1);
+            if (lt < 0 || gt < 0 || gt == lt + 1) return null;
+            return new LockLine(action, ParseSupport.identityRef(rest.substring(lt + 1, gt)), s);
+        }
+
+        private void endThread() {
+            if (thread == null) return;
+            JcmdJsonParser.inferRelock(thread.state, frameTexts, frameLocks);
+            for (int i = 0; i < frameTexts.size(); i++) {
+                StackFrame f = ParseSupport.frame(frameTexts.get(i), frameLocks.get(i));
+                if (f == null) {
+                    warn("unreadable frame of \"" + thread.name + "\": " + ParseSupport.oneLine(frameTexts.get(i), 80));
+                    continue;
+                }
+                thread.frames.add(f);
+            }
+            threads.add(thread.build());
+            thread = null;
+            frameTexts.clear();
+            frameLocks.clear();
+        }
+
+        private void endDump() {
+            endThread();
+            if (!threads.isEmpty()) {
+                if (skipped > MAX_WARNINGS) warnings.add((skipped - MAX_WARNINGS) + " more lines skipped");
+                dumps.add(new ThreadDump(source, DumpFormat.JCMD_TEXT, time, pid, version, threads, List.of(), warnings));
+            }
+            pid = "";
+            time = null;
+            version = "";
+            threads.clear();
+            warnings.clear();
+            skipped = 0;
+        }
+
+        private void skip(int number, String s) {
+            skipped++;
+            if (skipped <= MAX_WARNINGS) warnings.add("line " + number + ": skipped: " + ParseSupport.oneLine(s, 80));
+        }
+
+        private void warn(String w) {
+            if (warnings.size() < 2 * MAX_WARNINGS) warnings.add(w);
+        }
+    }
+}

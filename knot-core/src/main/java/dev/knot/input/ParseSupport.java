@@ -1,0 +1,211 @@
+package dev.knot.input;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+
+/** Small helpers shared by the jcmd and ThreadInfo-based parsers. */
+final class ParseSupport {
+
+    private ParseSupport() {
+    }
+
+    /**
+     * A frame as {@code StackTraceElement.toString()} prints it:
+     * {@code [loader/][module[@version]/]pkg.Cls.method(File.java:12)}, also accepting the jstack form
+     * {@code pkg.Cls.method(module@version/File.java:12)}. Null if the text is not a frame.
+     */
+    static StackFrame frame(String text, List<LockLine> locks) {
+        String body = text.strip();
+        int open = body.indexOf('(');
+        String head = open < 0 ? body : body.substring(0, open);
+        String loc = "";
+        if (open >= 0) {
+            int close = body.lastIndexOf(')');
+            loc = close > open ? body.substring(open + 1, close) : body.substring(open + 1);
+        }
+        head = head.strip();
+        // Module and loader prefixes end with '/'; hidden classes contain "/0x…" in their name.
+        String module = "";
+        int split = -1;
+        int from = 0;
+        while (true) {
+            int slash = head.indexOf('/', from);
+            if (slash < 0) break;
+            if (!head.startsWith("0x", slash + 1)) split = slash;
+            from = slash + 1;
+        }
+        String qualified = head;
+        if (split >= 0) {
+            module = head.substring(0, split);
+            qualified = head.substring(split + 1);
+            // "loader//Cls.m" (no module) and "loader/module/Cls.m": keep the module part only
+            int inner = module.lastIndexOf('/');
+            if (inner >= 0) module = module.substring(inner + 1);
+        }
+        int dot = qualified.lastIndexOf('.');
+        if (dot <= 0 || dot == qualified.length() - 1 || qualified.indexOf(' ') >= 0) return null;
+        String cls = qualified.substring(0, dot);
+        String method = qualified.substring(dot + 1);
+
+        int locSlash = loc.indexOf('/');
+        if (locSlash >= 0 && module.isEmpty()) {
+            module = loc.substring(0, locSlash);
+            loc = loc.substring(locSlash + 1);
+        } else if (locSlash >= 0) {
+            loc = loc.substring(locSlash + 1);
+        }
+        boolean nativeMethod = loc.equals("Native Method");
+        String file = "";
+        int line = -1;
+        if (!nativeMethod && !loc.equals("Unknown Source") && !loc.isEmpty()) {
+            int colon = loc.lastIndexOf(':');
+            if (colon > 0) {
+                file = loc.substring(0, colon);
+                line = parseInt(loc.substring(colon + 1), -1);
+            } else {
+                file = loc;
+            }
+        }
+        return new StackFrame(cls, method, module, file, line, nativeMethod, locks, text.strip());
+    }
+
+    /** {@code pkg.Cls@1a2b} (as {@code Objects.toIdentityString} prints it); the whole text is the id. */
+    static ObjectRef identityRef(String text) {
+        String s = text.strip();
+        if (s.startsWith("<") && s.endsWith(">")) s = s.substring(1, s.length() - 1);
+        int at = s.lastIndexOf('@');
+        return new ObjectRef(s, at > 0 ? s.substring(0, at) : "");
+    }
+
+    /** Object from a class name and identity hash, in the same {@code Cls@hex} form as JSON dumps. */
+    static ObjectRef hashRef(String className, String hexHash) {
+        String cls = className == null ? "" : className;
+        String hex = normaliseHex(hexHash);
+        return new ObjectRef(cls.isEmpty() ? hex : cls + "@" + hex, cls);
+    }
+
+    /** {@code 0x00c1a33} → {@code c1a33}: ThreadInfo-based tools print identity hashes both ways. */
+    static String normaliseHex(String hex) {
+        String h = hex == null ? "" : hex.strip().toLowerCase(Locale.ROOT);
+        if (h.startsWith("0x")) h = h.substring(2);
+        int i = 0;
+        while (i < h.length() - 1 && h.charAt(i) == '0') i++;
+        return h.substring(i);
+    }
+
+    /** Is this an {@code Object.wait} frame (JDK 21+ shows {@code wait0} on top)? */
+    static boolean isObjectWait(StackFrame f) {
+        return f != null && f.className().equals("java.lang.Object")
+                && (f.method().equals("wait") || f.method().equals("wait0"));
+    }
+
+    /**
+     * What a ThreadInfo's lock ({@code getLockInfo()}) means, from the state and the top frame. The text
+     * printers guess from the top frame alone and get it wrong on JDK 21+ (top frame {@code wait0}), so the
+     * state decides: BLOCKED in Object.wait is a re-lock after notify, BLOCKED elsewhere a monitor enter.
+     */
+    static LockLine.Action threadInfoAction(ThreadState state, StackFrame top) {
+        boolean inWait = isObjectWait(top);
+        if (state == ThreadState.BLOCKED) {
+            return inWait ? LockLine.Action.WAITING_TO_RELOCK : LockLine.Action.WAITING_TO_LOCK;
+        }
+        return inWait ? LockLine.Action.WAITING_ON : LockLine.Action.PARKING;
+    }
+
+    /** ISO instant ({@code 2026-11-21T23:04:37.151Z}) or offset date-time; null if unreadable. */
+    static Instant parseInstant(String s) {
+        if (s == null) return null;
+        String t = s.strip();
+        try {
+            return Instant.parse(t);
+        } catch (DateTimeParseException e) {
+            try {
+                return OffsetDateTime.parse(t).toInstant();
+            } catch (DateTimeParseException e2) {
+                return null;
+            }
+        }
+    }
+
+    /** {@code 2026-11-21 23:04:36} at the start of a line (no zone printed: read as UTC); null if not one. */
+    static Instant parseLocalTimestamp(String line) {
+        String s = line.strip();
+        if (s.length() < 19 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != ' '
+                || s.charAt(13) != ':' || s.charAt(16) != ':') {
+            return null;
+        }
+        if (s.length() > 19 && Character.isDigit(s.charAt(19))) return null;
+        try {
+            return LocalDateTime.parse(s.substring(0, 10) + "T" + s.substring(11, 19)).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    static int parseInt(String s, int fallback) {
+        if (s == null) return fallback;
+        try {
+            return Integer.parseInt(s.strip());
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    static boolean isDigits(String s) {
+        if (s.isEmpty()) return false;
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') return false;
+        }
+        return true;
+    }
+
+    /** One printable line, at most {@code max} chars: for messages built from input text. */
+    static String oneLine(String s, int max) {
+        if (s == null) return "";
+        StringBuilder b = new StringBuilder(Math.min(s.length(), max + 1));
+        for (int i = 0; i < s.length() && b.length() <= max; i++) {
+            char c = s.charAt(i);
+            b.append(c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) ? ' ' : c);
+        }
+        String r = b.toString().strip();
+        return r.length() > max ? r.substring(0, max) + "…" : r;
+    }
+
+    /** Splits text into lines without regex; handles \n, \r\n and lone \r. */
+    static final class Lines {
+        private final String text;
+        private int pos;
+        private int number;
+
+        Lines(String text) {
+            this.text = text;
+        }
+
+        /** Next line without its terminator, or null at the end. */
+        String next() {
+            int n = text.length();
+            if (pos >= n) return null;
+            int i = pos;
+            while (i < n) {
+                char c = text.charAt(i);
+                if (c == '\n' || c == '\r') break;
+                i++;
+            }
+            String line = text.substring(pos, i);
+            if (i < n && text.charAt(i) == '\r' && i + 1 < n && text.charAt(i + 1) == '\n') i++;
+            pos = i + 1;
+            number++;
+            return line;
+        }
+
+        /** 1-based number of the line last returned. */
+        int number() {
+            return number;
+        }
+    }
+}

@@ -1,0 +1,400 @@
+package dev.knot.input;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads text printed from {@code java.lang.management.ThreadInfo} objects rather than by the VM:
+ * <ul>
+ *   <li>Spring Boot actuator {@code /threaddump} as text/plain and VisualVM: {@code "name" - Thread t@12},
+ *       then {@code    java.lang.Thread.State: WAITING[ on Cls@hash[ owned by: x]]};</li>
+ *   <li>{@code ThreadInfo.toString()}: {@code "name" daemon prio=5 Id=12 WAITING on Cls@hash owned by "x" Id=13},
+ *       {@code \t-  waiting on Cls@hash}, {@code \tNumber of locked synchronizers = 1}; at most 8 frames;</li>
+ *   <li>the JConsole-plugin layout of old TDA logs: {@code "name" id=12 in WAITING}, lock lines before the frames,
+ *       {@code Locked synchronizers: count = 1}.</li>
+ * </ul>
+ * Objects are identified as {@code Cls@hexIdentityHash} whichever way the text prints them, so blockers and
+ * owned synchronizers of one dump can be matched. Virtual threads never appear (ThreadMXBean omits them).
+ */
+final class ThreadInfoTextParser {
+
+    private static final int MAX_WARNINGS = 50;
+
+    private ThreadInfoTextParser() {
+    }
+
+    /** Header kinds, see the class comment. */
+    enum Kind { THREAD_AT, TO_STRING, JCONSOLE }
+
+    /** The header kind of this line, or null. Cheap enough to run on every line of a large input. */
+    static Kind headerKind(String line) {
+        if (line.isEmpty() || line.charAt(0) != '"') return null;
+        if (line.contains("\" - Thread t@")) return Kind.THREAD_AT;
+        if (nameEnd(line) < 0) return null;
+        if (line.contains(" tid=") || line.contains(" nid=")) return null; // HotSpot header
+        if (line.contains(" Id=")) return Kind.TO_STRING;
+        if (line.contains(" id=") && line.contains(" in ")) return Kind.JCONSOLE;
+        return null;
+    }
+
+    /** Index of the quote closing the thread name, found by what follows it. */
+    private static int nameEnd(String line) {
+        int best = -1;
+        for (String follow : new String[] {"\" Id=", "\" daemon ", "\" prio=", "\" id=", "\" - Thread t@"}) {
+            int i = line.indexOf(follow, 1);
+            if (i > 0 && (best < 0 || i < best)) best = i;
+        }
+        return best;
+    }
+
+    static List<ThreadDump> parse(String source, String text) {
+        return new Scan(source).run(text);
+    }
+
+    private static final class Scan {
+        private final String source;
+        private final List<ThreadDump> dumps = new ArrayList<>();
+
+        private Instant time;
+        private Instant pendingTime;
+        private String jvmVersion = "";
+        private final List<DumpedThread.Builder> threads = new ArrayList<>();
+        private final Set<String> ids = new HashSet<>();
+        private final List<String> warnings = new ArrayList<>();
+        private int skipped;
+        private int truncatedStacks;
+        private boolean sawToStringSyncs;
+
+        // current thread
+        private DumpedThread.Builder thread;
+        private Kind kind;
+        private final List<String> frameTexts = new ArrayList<>();
+        private final List<List<LockLine>> frameLocks = new ArrayList<>();
+        private final List<LockLine> beforeFrames = new ArrayList<>();
+        private String waitText;
+        private ObjectRef waitObject;
+        private String waitVerb;
+        private boolean inSyncs;
+
+        Scan(String source) {
+            this.source = source;
+        }
+
+        List<ThreadDump> run(String text) {
+            ParseSupport.Lines lines = new ParseSupport.Lines(text);
+            String line;
+            while ((line = lines.next()) != null) {
+                String s = line.strip();
+                Kind k = headerKind(line);
+                if (k != null) {
+                    startThread(line, k, lines.number());
+                    continue;
+                }
+                if (s.isEmpty()) {
+                    if (inSyncs) inSyncs = false;
+                    continue;
+                }
+                if (s.startsWith("Full thread dump")) {
+                    endDump();
+                    String v = s.substring("Full thread dump".length()).strip();
+                    jvmVersion = v.endsWith(":") ? v.substring(0, v.length() - 1) : v;
+                    continue;
+                }
+                if (s.equals("<EndOfDump>")) {
+                    endDump();
+                    continue;
+                }
+                Instant ts = ParseSupport.parseLocalTimestamp(s);
+                if (ts != null) {
+                    if (threads.isEmpty() && thread == null && time == null) time = ts;
+                    else pendingTime = ts;
+                    continue;
+                }
+                if (thread == null) continue; // log noise between dumps
+                threadLine(s, lines.number());
+            }
+            endDump();
+            return dumps;
+        }
+
+        private void startThread(String line, Kind k, int number) {
+            endThread();
+            thread = DumpedThread.builder("");
+            kind = k;
+            thread.headerLine = line;
+            thread.lineNumber = number;
+            if (k == Kind.THREAD_AT) {
+                int end = line.lastIndexOf("\" - Thread t@");
+                thread.name = line.substring(1, end);
+                thread.id = digitsAt(line, end + "\" - Thread t@".length());
+            } else {
+                int end = nameEnd(line);
+                thread.name = line.substring(1, end);
+                String rest = line.substring(end + 1);
+                if (k == Kind.TO_STRING) readToStringHeader(rest);
+                else readJconsoleHeader(rest);
+            }
+            if (!thread.id.isEmpty() && !ids.add(thread.id)) {
+                // the same thread again: a second dump printed without a separator
+                DumpedThread.Builder t = thread;
+                thread = null;
+                endDump();
+                thread = t;
+                ids.add(t.id);
+            }
+        }
+
+        /** {@code  daemon prio=5 Id=12 BLOCKED on Cls@hash owned by "x" Id=13 (in native)} */
+        private void readToStringHeader(String rest) {
+            String[] toks = rest.strip().split(" ");
+            int i = 0;
+            for (; i < toks.length; i++) {
+                String t = toks[i];
+                if (t.equals("daemon")) thread.daemon = true;
+                else if (t.equals("virtual")) thread.virtual = true;
+                else if (t.startsWith("Id=")) thread.id = digitsAt(t, 3);
+                else if (ThreadState.parse(t) != ThreadState.UNKNOWN) {
+                    thread.state = ThreadState.parse(t);
+                    break;
+                }
+            }
+            String tail = String.join(" ", java.util.Arrays.copyOfRange(toks, Math.min(i + 1, toks.length), toks.length));
+            thread.stateDetail = detail(tail);
+            if (tail.startsWith("on ")) {
+                int sp = tail.indexOf(' ', 3);
+                String obj = sp < 0 ? tail.substring(3) : tail.substring(3, sp);
+                setWait("on", objectOf(obj), "header: " + tail);
+            }
+        }
+
+        /** {@code  id=12 in TIMED_WAITING (running in native)} */
+        private void readJconsoleHeader(String rest) {
+            String r = rest.strip();
+            if (r.startsWith("id=")) thread.id = digitsAt(r, 3);
+            int in = r.indexOf(" in ");
+            if (in >= 0) {
+                String st = r.substring(in + 4).strip();
+                thread.state = ThreadState.parse(st);
+                thread.stateDetail = detail(st);
+            }
+        }
+
+        /** Flags printed after the state; looked up by name since an owner's name may hold parentheses. */
+        private static String detail(String s) {
+            List<String> flags = new ArrayList<>();
+            for (String f : new String[] {"running in native", "in native", "suspended"}) {
+                if (s.endsWith("(" + f + ")") || s.contains("(" + f + ") ")) {
+                    flags.add(f);
+                    if (f.equals("running in native")) break;
+                }
+            }
+            return String.join(", ", flags);
+        }
+
+        private void threadLine(String s, int number) {
+            if (s.startsWith("java.lang.Thread.State:")) {
+                String st = s.substring("java.lang.Thread.State:".length()).strip();
+                thread.state = ThreadState.parse(st);
+                int on = st.indexOf(" on ");
+                if (on > 0) {
+                    String obj = st.substring(on + 4).strip();
+                    int owned = obj.indexOf(" owned by");
+                    if (owned > 0) obj = obj.substring(0, owned);
+                    setWait("on", objectOf(obj), s);
+                }
+                return;
+            }
+            if (s.startsWith("at ")) {
+                frameTexts.add(s.substring(3).strip());
+                frameLocks.add(new ArrayList<>());
+                inSyncs = false;
+                return;
+            }
+            if (s.equals("...")) {
+                truncatedStacks++;
+                return;
+            }
+            if (s.startsWith("Number of locked synchronizers") || s.startsWith("Locked ownable synchronizers")
+                    || s.startsWith("Locked synchronizers")) {
+                if (thread.ownableSynchronizers == null) thread.ownableSynchronizers = new ArrayList<>();
+                if (s.startsWith("Number of locked synchronizers")) sawToStringSyncs = true;
+                inSyncs = true;
+                return;
+            }
+            if (s.startsWith("-")) {
+                String body = s.substring(1).strip();
+                if (inSyncs) {
+                    if (body.equals("None")) return;
+                    if (body.startsWith("Locked ") || body.startsWith("locked ")) body = body.substring(7).strip();
+                    ObjectRef o = objectOf(body);
+                    if (o != null) thread.ownableSynchronizers.add(o);
+                    else skip(number, s);
+                    return;
+                }
+                lockLine(body, s, number);
+                return;
+            }
+            skip(number, s);
+        }
+
+        private void lockLine(String body, String text, int number) {
+            String[] verbs = {"waiting to lock ", "parking to wait for ", "blocked on ", "waiting on ", "locked "};
+            for (String v : verbs) {
+                if (!body.startsWith(v)) continue;
+                String rest = body.substring(v.length()).strip();
+                int owned = rest.indexOf(" owned by");
+                ObjectRef o = objectOf(owned > 0 ? rest.substring(0, owned) : rest);
+                if (o == null) break;
+                if (v.equals("locked ")) {
+                    LockLine l = new LockLine(LockLine.Action.LOCKED, o, text);
+                    if (frameLocks.isEmpty()) beforeFrames.add(l);
+                    else frameLocks.get(frameLocks.size() - 1).add(l);
+                } else {
+                    setWait(v.strip(), o, text);
+                }
+                return;
+            }
+            skip(number, text);
+        }
+
+        /** The one object ThreadInfo says the thread waits for; the lock line wins over the header. */
+        private void setWait(String verb, ObjectRef o, String text) {
+            if (o == null) return;
+            if (waitObject != null && !text.startsWith("-") ) return;
+            waitObject = o;
+            waitVerb = verb;
+            waitText = text;
+        }
+
+        /** {@code <1a2b> (a Cls)}, {@code <0x1a2b> (a Cls)} or {@code Cls@1a2b}. */
+        static ObjectRef objectOf(String s) {
+            String t = s.strip();
+            int lt = t.indexOf('<');
+            int gt = t.indexOf('>', lt + 1);
+            if (lt >= 0 && gt > lt + 1) {
+                String hash = t.substring(lt + 1, gt);
+                String cls = "";
+                int a = t.indexOf("(a ", gt);
+                if (a >= 0) {
+                    int close = t.indexOf(')', a);
+                    cls = (close > a ? t.substring(a + 3, close) : t.substring(a + 3)).strip();
+                }
+                if (!isHex(hash)) return null;
+                return ParseSupport.hashRef(cls, hash);
+            }
+            int sp = t.indexOf(' ');
+            String tok = sp < 0 ? t : t.substring(0, sp);
+            int at = tok.lastIndexOf('@');
+            if (at <= 0 || at == tok.length() - 1 || !isHex(tok.substring(at + 1))) return null;
+            return ParseSupport.hashRef(tok.substring(0, at), tok.substring(at + 1));
+        }
+
+        private static boolean isHex(String s) {
+            String h = s.startsWith("0x") ? s.substring(2) : s;
+            if (h.isEmpty()) return false;
+            for (int i = 0; i < h.length(); i++) {
+                if (Character.digit(h.charAt(i), 16) < 0) return false;
+            }
+            return true;
+        }
+
+        private static String digitsAt(String s, int from) {
+            int i = from;
+            while (i < s.length() && Character.isDigit(s.charAt(i))) i++;
+            return s.substring(Math.min(from, s.length()), i);
+        }
+
+        private void endThread() {
+            if (thread == null) return;
+            List<StackFrame> frames = new ArrayList<>(frameTexts.size());
+            List<List<LockLine>> locks = new ArrayList<>(frameLocks);
+            if (!locks.isEmpty()) {
+                List<LockLine> top = new ArrayList<>();
+                StackFrame topFrame = ParseSupport.frame(frameTexts.get(0), List.of());
+                if (waitObject != null) top.add(new LockLine(waitAction(topFrame), waitObject, waitText));
+                for (LockLine l : beforeFrames) {
+                    // The JConsole layout prints the awaited object again as "locked": not a hold.
+                    if (waitObject == null || !l.object().id().equals(waitObject.id())) top.add(l);
+                }
+                top.addAll(locks.get(0));
+                locks.set(0, top);
+            } else if (waitObject != null) {
+                warn("\"" + thread.name + "\": waits on " + waitObject.id() + " but has no stack frame to attach it to");
+            }
+            for (int i = 0; i < frameTexts.size(); i++) {
+                StackFrame f = ParseSupport.frame(frameTexts.get(i), locks.get(i));
+                if (f == null) {
+                    warn("unreadable frame of \"" + thread.name + "\": " + ParseSupport.oneLine(frameTexts.get(i), 80));
+                    continue;
+                }
+                frames.add(f);
+            }
+            thread.frames.addAll(frames);
+            threads.add(thread);
+            thread = null;
+            frameTexts.clear();
+            frameLocks.clear();
+            beforeFrames.clear();
+            waitObject = null;
+            waitText = null;
+            waitVerb = null;
+            inSyncs = false;
+        }
+
+        private LockLine.Action waitAction(StackFrame top) {
+            ThreadState st = thread.state;
+            if (st == ThreadState.BLOCKED || st == ThreadState.WAITING || st == ThreadState.TIMED_WAITING) {
+                return ParseSupport.threadInfoAction(st, top);
+            }
+            // state not printed or RUNNABLE: trust the verb
+            return switch (waitVerb) {
+                case "waiting to lock", "blocked on" -> LockLine.Action.WAITING_TO_LOCK;
+                case "parking to wait for" -> LockLine.Action.PARKING;
+                default -> ParseSupport.isObjectWait(top) ? LockLine.Action.WAITING_ON : LockLine.Action.PARKING;
+            };
+        }
+
+        private void endDump() {
+            endThread();
+            if (!threads.isEmpty()) {
+                List<DumpedThread> built = new ArrayList<>(threads.size());
+                for (DumpedThread.Builder b : threads) {
+                    // ThreadInfo.toString prints the section only when a thread holds some
+                    if (sawToStringSyncs && b.ownableSynchronizers == null) b.ownableSynchronizers = List.of();
+                    built.add(b.build());
+                }
+                if (truncatedStacks > 0) {
+                    warnings.add(truncatedStacks + " stacks cut after 8 frames by ThreadInfo.toString(); "
+                            + "their outer frames are missing");
+                }
+                if (skipped > MAX_WARNINGS) warnings.add((skipped - MAX_WARNINGS) + " more lines skipped");
+                dumps.add(new ThreadDump(source, DumpFormat.THREADINFO_TEXT, time, "", jvmVersion, built, List.of(),
+                        warnings));
+                time = null;
+                jvmVersion = "";
+            }
+            if (pendingTime != null) {
+                time = pendingTime;
+                pendingTime = null;
+            }
+            threads.clear();
+            ids.clear();
+            warnings.clear();
+            skipped = 0;
+            truncatedStacks = 0;
+            sawToStringSyncs = false;
+        }
+
+        private void skip(int number, String s) {
+            skipped++;
+            if (skipped <= MAX_WARNINGS) warnings.add("line " + number + ": skipped: " + ParseSupport.oneLine(s, 80));
+        }
+
+        private void warn(String w) {
+            if (warnings.size() < 2 * MAX_WARNINGS) warnings.add(w);
+        }
+    }
+}
