@@ -1,0 +1,28 @@
+package dev.knot.findings;
+
+/** Kinds of problem Knot reports. {@link #jsonName()} is part of the JSON schema: never rename. */
+public enum Kind {
+    DEADLOCK("deadlock", true),
+    SELF_DEADLOCK("self-deadlock", true),
+    STARVATION("starvation", true),
+    ORPHANED_LOCK("orphaned-lock", true),
+    CONTENTION("contention", false),
+    STALL("stall", false);
+
+    private final String jsonName;
+    private final boolean hang;
+
+    Kind(String jsonName, boolean hang) {
+        this.jsonName = jsonName;
+        this.hang = hang;
+    }
+
+    public String jsonName() {
+        return jsonName;
+    }
+
+    /** A hang: the threads can never proceed without outside help. Sets the CLI's exit code. */
+    public boolean hang() {
+        return hang;
+    }
+}

@@ -1,0 +1,104 @@
+package dev.knot.model;
+
+import dev.knot.input.StackFrame;
+import java.util.List;
+
+/** What a parked thread waits for, from its blocker's class and the frames above the park. */
+final class Blockers {
+    private Blockers() {
+    }
+
+    record Classified(ResourceKind kind, WaitMode mode) {
+    }
+
+    /** Kind of a lock listed under "Locked ownable synchronizers". */
+    static ResourceKind ownableKind(String cls) {
+        return cls.contains("ReentrantReadWriteLock") ? ResourceKind.READ_WRITE_LOCK : ResourceKind.EXCLUSIVE_LOCK;
+    }
+
+    /**
+     * @return the resource kind and wait mode, or null when the park is a pool/scheduler waiting for work
+     */
+    static Classified classify(String blockerClass, List<StackFrame> frames) {
+        String c = blockerClass;
+        if (c.equals("java.util.concurrent.ForkJoinPool") || Frames.anywhere(frames, "java.util.concurrent.ForkJoinPool", "awaitWork")) {
+            return null;
+        }
+        // Frames tell more than the blocker class: queues and barriers park on a ConditionObject.
+        for (int i = 0; i < Math.min(frames.size(), 14); i++) {
+            StackFrame f = frames.get(i);
+            String fc = f.className();
+            String m = f.method();
+            if (fc.equals("java.util.concurrent.ThreadPoolExecutor") && m.equals("getTask")) return null;
+            if (fc.equals("java.util.concurrent.ScheduledThreadPoolExecutor$DelayedWorkQueue")) return null;
+            if (fc.startsWith("org.apache.commons.pool") && m.equals("borrowObject")
+                    || fc.startsWith("com.zaxxer.hikari.pool.HikariPool") && m.equals("getConnection")
+                    || fc.startsWith("com.zaxxer.hikari.util.ConcurrentBag") && m.equals("borrow")) {
+                return new Classified(ResourceKind.OBJECT_POOL, WaitMode.BORROW);
+            }
+            if (fc.endsWith("BlockingQueue") || fc.endsWith("BlockingDeque") || fc.equals("java.util.concurrent.SynchronousQueue")
+                    || fc.equals("java.util.concurrent.LinkedTransferQueue")) {
+                if (m.startsWith("put") || m.startsWith("offer") || m.equals("transfer")) {
+                    return new Classified(ResourceKind.BOUNDED_QUEUE, WaitMode.PUT);
+                }
+                if (m.startsWith("take") || m.startsWith("poll")) {
+                    return new Classified(ResourceKind.BOUNDED_QUEUE, WaitMode.TAKE);
+                }
+            }
+            if (fc.equals("java.util.concurrent.CyclicBarrier") || fc.startsWith("java.util.concurrent.Phaser")
+                    || fc.equals("java.util.concurrent.Exchanger")) {
+                return new Classified(ResourceKind.BARRIER, WaitMode.AWAIT);
+            }
+            if (fc.equals("java.util.concurrent.locks.ReentrantReadWriteLock$ReadLock")) {
+                return new Classified(ResourceKind.READ_WRITE_LOCK, WaitMode.READ_LOCK);
+            }
+            if (fc.equals("java.util.concurrent.locks.ReentrantReadWriteLock$WriteLock")) {
+                return new Classified(ResourceKind.READ_WRITE_LOCK, WaitMode.WRITE_LOCK);
+            }
+            if (fc.equals("java.util.concurrent.locks.StampedLock")) {
+                return new Classified(ResourceKind.EXCLUSIVE_LOCK, m.startsWith("read") ? WaitMode.READ_LOCK : WaitMode.LOCK);
+            }
+        }
+        if (c.isEmpty()) {
+            // No blocker printed (a mounted virtual thread in jstack): the calling JDK method names the resource.
+            if (Frames.anywhere(frames, "java.util.concurrent.Semaphore", null)) c = "java.util.concurrent.Semaphore";
+            else if (Frames.anywhere(frames, "java.util.concurrent.CountDownLatch", null)) c = "java.util.concurrent.CountDownLatch";
+            else if (Frames.anywhere(frames, "java.util.concurrent.locks.ReentrantLock", null)) c = "java.util.concurrent.locks.ReentrantLock$Sync";
+            else if (Frames.anywhere(frames, "java.util.concurrent.FutureTask", null)) c = "java.util.concurrent.FutureTask";
+        }
+        if (c.contains("ReentrantLock$")) return new Classified(ResourceKind.EXCLUSIVE_LOCK, WaitMode.LOCK);
+        if (c.contains("ReentrantReadWriteLock$")) return new Classified(ResourceKind.READ_WRITE_LOCK, WaitMode.WRITE_LOCK);
+        if (c.endsWith("ThreadPoolExecutor$Worker")) return new Classified(ResourceKind.EXCLUSIVE_LOCK, WaitMode.LOCK);
+        if (c.startsWith("java.util.concurrent.Semaphore")) return new Classified(ResourceKind.SEMAPHORE, WaitMode.ACQUIRE);
+        if (c.startsWith("java.util.concurrent.CountDownLatch")) return new Classified(ResourceKind.LATCH, WaitMode.AWAIT);
+        if (c.equals("java.util.concurrent.FutureTask") || c.startsWith("java.util.concurrent.ForkJoinTask")
+                || c.contains("ForkJoinTask$")) {
+            return new Classified(ResourceKind.FUTURE, WaitMode.GET);
+        }
+        if (c.startsWith("java.util.concurrent.CompletableFuture")) return new Classified(ResourceKind.COMPLETABLE_FUTURE, WaitMode.GET);
+        if (c.contains("ConditionObject")) return new Classified(ResourceKind.CONDITION, WaitMode.AWAIT);
+        if (Frames.anywhere(frames, "java.util.concurrent.FutureTask", "get")) return new Classified(ResourceKind.FUTURE, WaitMode.GET);
+        if (Frames.anywhere(frames, "java.util.concurrent.CompletableFuture", null)) {
+            return new Classified(ResourceKind.COMPLETABLE_FUTURE, WaitMode.GET);
+        }
+        return new Classified(ResourceKind.UNKNOWN_PARK, WaitMode.PARK);
+    }
+
+    /** Waits with a timeout: the JDK method names say so even when the state line is missing. */
+    static boolean timedFrames(List<StackFrame> frames) {
+        for (int i = 0; i < Math.min(frames.size(), 4); i++) {
+            String m = frames.get(i).method();
+            if (m.equals("parkNanos") || m.equals("parkUntil") || m.equals("sleep") || m.equals("sleepNanos")
+                    || m.equals("sleep0") || m.equals("sleepNanos0")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** JDK 17 does not name the class being initialised; the frame that touched it is the best clue. */
+    static String classBeingInitialised(List<StackFrame> frames) {
+        StackFrame top = frames.get(0);
+        return top.method().equals("<clinit>") ? top.className() : "(a class used at " + top.location() + ")";
+    }
+}

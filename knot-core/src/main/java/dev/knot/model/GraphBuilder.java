@@ -1,0 +1,228 @@
+package dev.knot.model;
+
+import dev.knot.input.DumpFormat;
+import dev.knot.input.DumpedThread;
+import dev.knot.input.LockLine;
+import dev.knot.input.ObjectRef;
+import dev.knot.input.StackFrame;
+import dev.knot.input.ThreadDump;
+import dev.knot.input.ThreadState;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns what a dump says into the wait-for model: which resource each thread waits for, what it holds,
+ * and, where the dump is silent, what can be inferred (marked {@link Certainty#LIKELY}).
+ */
+public final class GraphBuilder {
+
+    private final ThreadDump dump;
+    private final boolean ownersListed;
+    private final List<ThreadNode> threads = new ArrayList<>();
+    private final Map<String, Resource> resources = new LinkedHashMap<>();
+    private final List<Edge> edges = new ArrayList<>();
+
+    private GraphBuilder(ThreadDump dump) {
+        this.dump = dump;
+        this.ownersListed = dump.listsOwnableSynchronizers() || dump.format() == DumpFormat.LIVE;
+    }
+
+    public static WaitGraph build(ThreadDump dump) {
+        return new GraphBuilder(dump).run();
+    }
+
+    private WaitGraph run() {
+        Map<String, Integer> seen = new HashMap<>();
+        for (DumpedThread d : dump.threads()) {
+            String name = d.name().isEmpty() && d.virtual() ? "virtual thread #" + d.id() : d.name();
+            String key = d.id().isEmpty() ? name : "#" + d.id() + (d.virtual() ? "v" : "");
+            int n = seen.merge(key, 1, Integer::sum);
+            if (n > 1) key = key + "~" + n;
+            threads.add(new ThreadNode(key, name, Roles.classify(d), Pools.poolOf(d), d));
+        }
+        for (ThreadNode t : threads) {
+            holds(t);
+            waits(t);
+        }
+        inferUnlistedOwners();
+        return new WaitGraph(dump, threads, resources, edges, ownersListed);
+    }
+
+    // ---- holds ----------------------------------------------------------------------------------
+
+    private void holds(ThreadNode t) {
+        List<StackFrame> frames = t.frames();
+        Set<String> waitingOn = new HashSet<>();
+        for (StackFrame f : frames) {
+            for (LockLine l : f.locks()) {
+                if (l.action() == LockLine.Action.WAITING_ON) waitingOn.add(l.object().id());
+            }
+        }
+        Set<String> done = new HashSet<>();
+        for (StackFrame f : frames) {
+            for (LockLine l : f.locks()) {
+                if (l.action() != LockLine.Action.LOCKED) continue;
+                String id = l.object().id();
+                // Object.wait() releases the monitor; jstack still prints "locked" for the frame that entered it.
+                if (waitingOn.contains(id) || !done.add(id) || id.equals("?")) continue;
+                Resource r = resource(ResourceKind.MONITOR, l.object());
+                edges.add(new Edge(Edge.Type.HELD_BY, t, r, null, false, Certainty.CERTAIN, f,
+                        List.of(f.text(), l.text())));
+            }
+            if (f.method().equals("<clinit>")) {
+                Resource r = classInit(f.className());
+                if (done.add(r.key())) {
+                    edges.add(new Edge(Edge.Type.HELD_BY, t, r, null, false, Certainty.CERTAIN, f,
+                            List.of(f.text() + "   (this thread is running the class initialiser)")));
+                }
+            }
+        }
+        List<ObjectRef> owned = t.dumped().ownableSynchronizers();
+        if (owned != null) {
+            for (ObjectRef o : owned) {
+                ResourceKind kind = Blockers.ownableKind(o.className());
+                Resource r = resource(kind, o);
+                edges.add(new Edge(Edge.Type.HELD_BY, t, r, null, false, Certainty.CERTAIN, null,
+                        List.of("Locked ownable synchronizers: - " + o)));
+            }
+        }
+    }
+
+    // ---- waits ----------------------------------------------------------------------------------
+
+    private void waits(ThreadNode t) {
+        List<StackFrame> frames = t.frames();
+        boolean timed = t.state() == ThreadState.TIMED_WAITING || Blockers.timedFrames(frames);
+        for (int i = 0; i < frames.size(); i++) {
+            StackFrame f = frames.get(i);
+            for (LockLine l : f.locks()) {
+                switch (l.action()) {
+                    case WAITING_TO_LOCK:
+                    case WAITING_TO_RELOCK: {
+                        Resource r = resource(ResourceKind.MONITOR, l.object());
+                        WaitMode m = l.action() == LockLine.Action.WAITING_TO_LOCK ? WaitMode.LOCK : WaitMode.RELOCK;
+                        addWait(t, r, m, false, f, List.of(f.text(), l.text()));
+                        return;
+                    }
+                    case CLASS_INIT: {
+                        Resource r = classInit(l.object().id());
+                        addWait(t, r, WaitMode.INIT, false, f, List.of(f.text(), l.text()));
+                        return;
+                    }
+                    case WAITING_ON: {
+                        if (l.object().className().equals("java.lang.Thread") || Frames.near(frames, 6, "java.lang.Thread", "join")) {
+                            Resource r = resource(ResourceKind.THREAD_EXIT, l.object());
+                            addWait(t, r, WaitMode.JOIN, timed, f, List.of(f.text(), l.text()));
+                            return;
+                        }
+                        Resource r = resource(ResourceKind.CONDITION, new ObjectRef("wait:" + l.object().id(),
+                                l.object().className()), l.object().id());
+                        addWait(t, r, WaitMode.NOTIFY, timed, f, List.of(f.text(), l.text()));
+                        return;
+                    }
+                    case PARKING: {
+                        Blockers.Classified c = Blockers.classify(l.object().className(), frames);
+                        if (c == null) return; // idle pool/scheduler park: not a wait on a resource
+                        Resource r = resource(c.kind(), l.object());
+                        addWait(t, r, c.mode(), timed, f, List.of(f.text(), l.text()));
+                        return;
+                    }
+                    default:
+                        break;
+                }
+            }
+        }
+        // A park with no printed blocker, or a class-initialisation wait on JDK 17 ("in Object.wait()" while RUNNABLE)
+        if (!frames.isEmpty() && t.state() != ThreadState.RUNNABLE) {
+            StackFrame top = frames.get(0);
+            if (top.method().equals("park") && top.className().endsWith("Unsafe")) {
+                Blockers.Classified c = Blockers.classify("", frames);
+                if (c != null) {
+                    Resource r = resource(c.kind(), new ObjectRef("park:" + t.key(), ""), "");
+                    addWait(t, r, c.mode(), timed, top, List.of(top.text() + "   (no blocker object printed)"));
+                }
+            }
+        } else if (!frames.isEmpty() && t.dumped().stateDetail().contains("Object.wait()")
+                && !Frames.near(frames, 3, "java.lang.Object", "wait") && !Frames.near(frames, 3, "java.lang.Object", "wait0")) {
+            // JDK 17 prints a thread blocked on another thread's class initialisation as RUNNABLE "in Object.wait()"
+            // with the frame that touched the class on top and no lock line.
+            StackFrame top = frames.get(0);
+            String cls = Blockers.classBeingInitialised(frames);
+            Resource r = classInit(cls);
+            addWait(t, r, WaitMode.INIT, false, top, List.of(t.dumped().headerLine(), top.text()
+                    + "   (RUNNABLE \"in Object.wait()\" outside Object.wait: waiting for a class initialiser)"));
+        }
+    }
+
+    private void addWait(ThreadNode t, Resource r, WaitMode mode, boolean timed, StackFrame f, List<String> ev) {
+        List<String> evidence = new ArrayList<>();
+        evidence.add("java.lang.Thread.State: " + t.state() + (t.dumped().stateDetail().isEmpty() ? "" : " (" + t.dumped().stateDetail() + ")"));
+        evidence.addAll(ev);
+        StackFrame site = t.site();
+        edges.add(new Edge(Edge.Type.WAITS_FOR, t, r, mode, timed, Certainty.CERTAIN, site != null ? site : f, evidence));
+    }
+
+    // ---- inference where the input is silent ------------------------------------------------------
+
+    /**
+     * Exclusive locks whose owner the format does not print (jstack without -l, JSON dumps): the owner must
+     * be some other thread stuck on another such lock, if any are. Links them as LIKELY holders so a cycle
+     * among them shows up; with -l (owners listed) nothing is inferred.
+     */
+    private void inferUnlistedOwners() {
+        if (ownersListed) return;
+        Map<Resource, List<ThreadNode>> waitersByLock = new LinkedHashMap<>();
+        for (Edge e : edges) {
+            if (e.type() == Edge.Type.WAITS_FOR && !e.timed() && isExclusiveWait(e)) {
+                waitersByLock.computeIfAbsent(e.resource(), k -> new ArrayList<>()).add(e.thread());
+            }
+        }
+        if (waitersByLock.size() < 2) return;
+        Set<Resource> withHolder = new HashSet<>();
+        for (Edge e : edges) {
+            if (e.type() == Edge.Type.HELD_BY) withHolder.add(e.resource());
+        }
+        List<ThreadNode> candidates = new ArrayList<>();
+        for (List<ThreadNode> w : waitersByLock.values()) candidates.addAll(w);
+        for (Map.Entry<Resource, List<ThreadNode>> en : waitersByLock.entrySet()) {
+            Resource lock = en.getKey();
+            if (withHolder.contains(lock)) continue;
+            for (ThreadNode c : candidates) {
+                if (en.getValue().contains(c)) continue;
+                edges.add(new Edge(Edge.Type.HELD_BY, c, lock, null, false, Certainty.LIKELY, null,
+                        List.of("owner not printed by this format; " + c.name()
+                                + " is one of the threads stuck on another lock and may hold it")));
+            }
+        }
+    }
+
+    private static boolean isExclusiveWait(Edge e) {
+        ResourceKind k = e.resource().kind();
+        return k == ResourceKind.EXCLUSIVE_LOCK || k == ResourceKind.READ_WRITE_LOCK && e.mode() == WaitMode.WRITE_LOCK;
+    }
+
+    // ---- resources --------------------------------------------------------------------------------
+
+    private Resource resource(ResourceKind kind, ObjectRef o) {
+        return resource(kind, o, o.id());
+    }
+
+    private Resource resource(ResourceKind kind, ObjectRef o, String objectId) {
+        String key = o.id();
+        Resource existing = resources.get(key);
+        if (existing != null) return existing;
+        Resource r = new Resource(key, kind, o.className(), objectId);
+        resources.put(key, r);
+        return r;
+    }
+
+    private Resource classInit(String className) {
+        String key = "class:" + className;
+        return resources.computeIfAbsent(key, k -> new Resource(k, ResourceKind.CLASS_INIT, className, ""));
+    }
+}

@@ -1,0 +1,27 @@
+package dev.knot.model;
+
+/**
+ * Something threads wait for. Identity ({@link #key}) is the object id the input printed, so two threads
+ * parked on the same object share one Resource.
+ *
+ * @param key      unique within one snapshot
+ * @param kind     what it is
+ * @param typeName the class as printed ({@code java.util.concurrent.Semaphore$NonfairSync}), or a class name
+ *                 for class initialisation
+ * @param objectId the object id as printed ({@code 0x000000069ed02828}), may be empty
+ */
+public record Resource(String key, ResourceKind kind, String typeName, String objectId) {
+
+    /** {@code Semaphore <0x…69ed2b650>} : what a reader recognises. */
+    public String label() {
+        String type = typeName;
+        // The sync object is what the dump names; users know the outer class.
+        int sync = type.indexOf('$');
+        String outer = sync > 0 && (type.endsWith("Sync") || type.contains("$NonfairSync") || type.contains("$FairSync"))
+                ? type.substring(0, sync) : type;
+        String simple = outer.substring(outer.lastIndexOf('.') + 1);
+        if (kind == ResourceKind.CLASS_INIT) return "initialisation of class " + typeName;
+        if (kind == ResourceKind.THREAD_EXIT) return "end of thread " + objectId;
+        return objectId.isEmpty() ? simple : simple + " <" + objectId + ">";
+    }
+}

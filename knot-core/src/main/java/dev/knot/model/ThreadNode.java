@@ -1,0 +1,43 @@
+package dev.knot.model;
+
+import dev.knot.input.DumpedThread;
+import dev.knot.input.StackFrame;
+import dev.knot.input.ThreadState;
+import java.util.List;
+
+/**
+ * A thread in the wait-for model.
+ *
+ * @param key     unique within a snapshot (Java id when printed, else name and position)
+ * @param name    display name; unnamed virtual threads read {@code virtual thread #41}
+ * @param pool    the pool this thread works for ({@code pool-3-thread-}, a JSON container), or empty
+ * @param dumped  everything the input said about it
+ */
+public record ThreadNode(String key, String name, Role role, String pool, DumpedThread dumped) {
+
+    public boolean virtual() {
+        return dumped.virtual();
+    }
+
+    public ThreadState state() {
+        return dumped.state();
+    }
+
+    public List<StackFrame> frames() {
+        return dumped.frames();
+    }
+
+    /** The innermost frame in application code: where a user should look first. */
+    public StackFrame site() {
+        return Frames.applicationSite(dumped.frames());
+    }
+
+    /** Sleeping in Thread.sleep: not waiting for anyone, but doing nothing either. */
+    public boolean sleeping() {
+        List<StackFrame> f = dumped.frames();
+        for (int i = 0; i < Math.min(4, f.size()); i++) {
+            if (f.get(i).className().equals("java.lang.Thread") && f.get(i).method().startsWith("sleep")) return true;
+        }
+        return false;
+    }
+}

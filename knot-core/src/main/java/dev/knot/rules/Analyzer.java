@@ -1,0 +1,44 @@
+package dev.knot.rules;
+
+import dev.knot.findings.Finding;
+import dev.knot.findings.Report;
+import dev.knot.input.ThreadDump;
+import dev.knot.model.GraphBuilder;
+import dev.knot.model.WaitGraph;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The engine: builds the wait-for model of each snapshot and runs every rule. Snapshot rules look at the
+ * latest dump (the current state); the stall rule compares all of them.
+ */
+public final class Analyzer {
+    private Analyzer() {
+    }
+
+    /** Rules in order of specificity: a thread is reported once, by the first rule that explains it. */
+    private static List<Rule> snapshotRules() {
+        return List.of(new DeadlockRule(), new SelfDeadlockRule(), new StarvationRule(), new OrphanedLockRule(),
+                new ContentionRule());
+    }
+
+    /** @param dumps snapshots of one process, oldest first */
+    public static Report analyze(List<ThreadDump> dumps) {
+        if (dumps.isEmpty()) throw new IllegalArgumentException("no dumps");
+        List<WaitGraph> graphs = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        for (ThreadDump d : dumps) {
+            graphs.add(GraphBuilder.build(d));
+            for (String w : d.warnings()) warnings.add(d.source() + ": " + w);
+        }
+        WaitGraph latest = graphs.get(graphs.size() - 1);
+        Claimed claimed = new Claimed();
+        List<Finding> findings = new ArrayList<>();
+        for (Rule r : snapshotRules()) {
+            findings.addAll(r.apply(latest, claimed));
+        }
+        findings.addAll(new StallRule().apply(graphs, claimed));
+        findings.sort((a, b) -> Boolean.compare(b.kind().hang(), a.kind().hang()));
+        return new Report(dumps, findings, warnings);
+    }
+}

@@ -1,0 +1,239 @@
+package dev.knot.rules;
+
+import dev.knot.findings.Finding;
+import dev.knot.findings.Kind;
+import dev.knot.model.Certainty;
+import dev.knot.model.Edge;
+import dev.knot.model.ResourceKind;
+import dev.knot.model.ThreadNode;
+import dev.knot.model.WaitGraph;
+import dev.knot.model.WaitMode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Two or more threads each waiting for something only another of them can give:
+ * <ul>
+ *   <li>a cycle of owned resources (monitors, j.u.c locks, class initialisers), certain when every owner is printed;</li>
+ *   <li>a thread waiting for a signal (queue space, notify, latch, permit) while holding a lock that the
+ *       threads able to give that signal are blocked on (likely: dumps do not say who would signal);</li>
+ *   <li>several threads each holding units of one pool (Semaphore) and waiting for another (likely).</li>
+ * </ul>
+ */
+final class DeadlockRule implements Rule {
+
+    @Override
+    public List<Finding> apply(WaitGraph g, Claimed claimed) {
+        List<Finding> out = new ArrayList<>();
+        for (List<ThreadNode> cycle : Cycles.find(g)) {
+            if (cycle.size() < 2 || claimed.any(cycle)) continue;
+            Finding f = ownedCycle(g, cycle);
+            if (f != null) {
+                out.add(f);
+                claimed.add(f);
+            }
+        }
+        for (ThreadNode t : g.threads()) {
+            if (claimed.has(t)) continue;
+            Finding f = holdAndWait(g, t, claimed);
+            if (f != null) {
+                out.add(f);
+                claimed.add(f);
+            }
+        }
+        out.addAll(unitPools(g, claimed));
+        return out;
+    }
+
+    // ---- cycles over owners ---------------------------------------------------------------------
+
+    private static Finding ownedCycle(WaitGraph g, List<ThreadNode> cycle) {
+        Certainty certainty = Certainty.CERTAIN;
+        List<String> story = new ArrayList<>();
+        List<Edge> edges = new ArrayList<>();
+        Set<ResourceKind> kinds = new LinkedHashSet<>();
+        for (ThreadNode t : cycle) {
+            Edge w = g.waitOf(t);
+            edges.add(w);
+            kinds.add(w.resource().kind());
+            certainty = certainty.and(w.certainty());
+            boolean inCycle = false;
+            for (Edge h : g.holdersOf(w.resource())) {
+                if (cycle.contains(h.thread())) {
+                    inCycle = true;
+                    edges.add(h);
+                    certainty = certainty.and(h.certainty());
+                } else if (h.certainty() == Certainty.CERTAIN) {
+                    return null; // held (also) by a thread outside the group: not a closed cycle
+                }
+            }
+            if (!inCycle) return null;
+        }
+        for (ThreadNode t : cycle) {
+            for (Edge h : g.holdsOf(t)) {
+                if (h.certainty() == Certainty.CERTAIN && edges.stream().anyMatch(e -> e.resource() == h.resource() && e.type() == Edge.Type.WAITS_FOR)) {
+                    story.add(Story.holds(h));
+                }
+            }
+            story.add(Story.andWaits(g.waitOf(t)));
+        }
+        List<String> missing = new ArrayList<>();
+        if (certainty == Certainty.LIKELY) {
+            missing.add("this dump does not list who owns java.util.concurrent locks; take it with `jstack -l <pid>`"
+                    + " (or `jcmd <pid> Thread.print -l`), or " + Story.attachHint());
+        }
+        String what = describeKinds(kinds);
+        String summary = cycle.size() + " threads deadlocked on " + what + ": " + Story.list(cycle);
+        String why = "Each thread holds what the next one in the cycle waits for, and none releases what it holds until"
+                + " it gets what it waits for. No timeout applies to these waits, so they will wait forever.";
+        String fix = kinds.contains(ResourceKind.CLASS_INIT)
+                ? "Break the initialisation cycle: static initialisers must not (directly or through other classes) need each"
+                  + " other; move the shared state into a third holder class or initialise lazily."
+                : "Acquire the locks in one global order in every code path (the order here is inconsistent), or acquire"
+                  + " with a timeout (tryLock) and back off; keep critical sections from calling out to code that locks.";
+        return new Finding(Kind.DEADLOCK, certainty, Story.names(cycle), summary, story, why, fix, missing,
+                Story.names(Cycles.blockedBehind(Cycles.dependents(g), cycle)), edges);
+    }
+
+    private static String describeKinds(Set<ResourceKind> kinds) {
+        List<String> words = new ArrayList<>();
+        for (ResourceKind k : kinds) {
+            switch (k) {
+                case MONITOR: words.add("monitors (synchronized)"); break;
+                case EXCLUSIVE_LOCK: words.add("locks"); break;
+                case READ_WRITE_LOCK: words.add("read-write locks"); break;
+                case CLASS_INIT: words.add("class initialisation"); break;
+                default: words.add(k.noun() + "s");
+            }
+        }
+        return String.join(" and ", words);
+    }
+
+    // ---- hold and wait --------------------------------------------------------------------------
+
+    /** t waits without timeout for a signal nobody is known to give, while holding what others are blocked on. */
+    private static Finding holdAndWait(WaitGraph g, ThreadNode t, Claimed claimed) {
+        if (!g.stuck(t)) return null;
+        Edge w = g.waitOf(t);
+        if (w.resource().kind().owned() || !g.unblockers(w.resource()).isEmpty()) return null;
+        if (w.mode() == WaitMode.TAKE) return null; // a consumer holding a lock is handled the same way below
+        Map<Edge, List<ThreadNode>> blockedOnHeld = new LinkedHashMap<>();
+        for (Edge h : g.holdsOf(t)) {
+            if (h.certainty() != Certainty.CERTAIN) continue;
+            List<ThreadNode> ws = new ArrayList<>();
+            for (Edge we : g.waitersOf(h.resource())) {
+                if (we.thread() != t && !we.timed() && !claimed.has(we.thread())) ws.add(we.thread());
+            }
+            if (!ws.isEmpty()) blockedOnHeld.put(h, ws);
+        }
+        if (blockedOnHeld.isEmpty()) return null;
+        List<ThreadNode> members = new ArrayList<>();
+        members.add(t);
+        List<String> story = new ArrayList<>();
+        List<Edge> edges = new ArrayList<>();
+        edges.add(w);
+        story.add(Story.waits(w));
+        for (Map.Entry<Edge, List<ThreadNode>> e : blockedOnHeld.entrySet()) {
+            story.add("  while it " + Story.holds(e.getKey()).substring(Story.quote(t).length() + 1));
+            edges.add(e.getKey());
+            for (ThreadNode b : e.getValue()) {
+                if (!members.contains(b)) members.add(b);
+                edges.add(g.waitOf(b));
+                story.add(Story.waits(g.waitOf(b)));
+            }
+        }
+        String signal = signalOf(w);
+        List<ThreadNode> others = members.subList(1, members.size());
+        String summary = "\"" + t.name() + "\" waits for " + signal + " while holding a lock that " + Story.list(others)
+                + (others.size() == 1 ? " needs" : " need");
+        String why = "Whoever would give " + signal + " is most likely among " + Story.list(others)
+                + ", and they are blocked on a lock \"" + t.name() + "\" keeps while it waits. "
+                + (g.activeThreads().isEmpty()
+                    ? "No other thread in the dump is running, so nothing else can give it."
+                    : "Unless another running thread (" + Story.list(g.activeThreads()) + ") gives it, neither side can move.");
+        String fix = fixFor(w);
+        List<String> missing = List.of("thread dumps do not say which thread would " + releaseVerb(w) + "; "
+                + Story.attachHint() + " to confirm");
+        return new Finding(Kind.DEADLOCK, Certainty.LIKELY, Story.names(members), summary, story, why, fix, missing,
+                List.of(), edges);
+    }
+
+    static String signalOf(Edge w) {
+        switch (w.mode()) {
+            case PUT: return "space in " + w.resource().label();
+            case NOTIFY: return "a notify on " + w.resource().label().replace("wait:", "");
+            case ACQUIRE: return "a permit of " + w.resource().label();
+            case AWAIT: return "a signal on " + w.resource().label();
+            case GET: return "the result of " + w.resource().label();
+            default: return w.resource().label();
+        }
+    }
+
+    private static String releaseVerb(Edge w) {
+        switch (w.mode()) {
+            case PUT: return "take from the queue";
+            case NOTIFY: return "call notify";
+            case ACQUIRE: return "release a permit";
+            case GET: return "complete the future";
+            default: return "signal it";
+        }
+    }
+
+    private static String fixFor(Edge w) {
+        switch (w.mode()) {
+            case PUT:
+                return "Do not hold a lock while putting into a bounded queue: release it before put(), or use offer() with a"
+                        + " timeout; consumers must be able to take without the producer's lock.";
+            case NOTIFY:
+                return "Do not call wait() while holding another lock: release the outer lock first, or wait on the outer"
+                        + " lock's monitor (one lock, one condition), or use java.util.concurrent Conditions of a single lock.";
+            default:
+                return "Release the lock before blocking on another thread's signal, or wait with a timeout and retry after"
+                        + " releasing it.";
+        }
+    }
+
+    // ---- pools of units ---------------------------------------------------------------------------
+
+    /** Several stuck threads on one Semaphore and nobody running who could release permits. */
+    private static List<Finding> unitPools(WaitGraph g, Claimed claimed) {
+        List<Finding> out = new ArrayList<>();
+        if (!g.activeThreads().isEmpty()) return out;
+        Map<dev.knot.model.Resource, List<ThreadNode>> bySemaphore = new LinkedHashMap<>();
+        for (ThreadNode t : g.threads()) {
+            Edge w = g.waitOf(t);
+            if (g.stuck(t) && !claimed.has(t) && w.resource().kind() == ResourceKind.SEMAPHORE) {
+                bySemaphore.computeIfAbsent(w.resource(), k -> new ArrayList<>()).add(t);
+            }
+        }
+        for (Map.Entry<dev.knot.model.Resource, List<ThreadNode>> e : bySemaphore.entrySet()) {
+            List<ThreadNode> ws = e.getValue();
+            if (ws.size() < 2) continue;
+            List<String> story = new ArrayList<>();
+            List<Edge> edges = new ArrayList<>();
+            for (ThreadNode t : ws) {
+                story.add(Story.waits(g.waitOf(t)));
+                edges.add(g.waitOf(t));
+            }
+            String label = e.getKey().label();
+            Finding f = new Finding(Kind.DEADLOCK, Certainty.LIKELY, Story.names(ws),
+                    ws.size() + " threads wait for permits of " + label + " and no thread that could release one is running",
+                    story,
+                    "A permit is released only by a thread that holds one. Every thread in the dump that could hold one is"
+                            + " either waiting for more permits itself or idle, so each waiter most likely holds permits and"
+                            + " waits for another (or permits were leaked by code that never released them).",
+                    "Do not acquire a second unit of the same pool while holding one (pass the held unit down instead), size"
+                            + " the pool for the nesting, or acquire with tryAcquire(timeout); release in finally.",
+                    List.of("thread dumps never show who holds Semaphore permits; " + Story.attachHint()
+                            + " with tracking to see the holders and where they acquired"),
+                    List.of(), edges);
+            out.add(f);
+            claimed.add(f);
+        }
+        return out;
+    }
+}

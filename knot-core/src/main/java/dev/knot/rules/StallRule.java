@@ -1,0 +1,125 @@
+package dev.knot.rules;
+
+import dev.knot.findings.Finding;
+import dev.knot.findings.Kind;
+import dev.knot.input.DumpedThread;
+import dev.knot.input.StackFrame;
+import dev.knot.input.ThreadState;
+import dev.knot.model.Certainty;
+import dev.knot.model.Edge;
+import dev.knot.model.Role;
+import dev.knot.model.ThreadNode;
+import dev.knot.model.WaitGraph;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Across several dumps of one process: threads whose state, stack and CPU time did not move, waiting for
+ * something whose releaser Knot cannot name (or stuck in a native call that never returns).
+ */
+final class StallRule {
+    /** CPU time noise allowed between dumps, in ms: a blocked thread's CPU time does not change at all. */
+    static final double CPU_TOLERANCE_MS = 1.0;
+
+    List<Finding> apply(List<WaitGraph> graphs, Claimed claimed) {
+        if (graphs.size() < 2) return List.of();
+        WaitGraph last = graphs.get(graphs.size() - 1);
+        WaitGraph first = graphs.get(0);
+        String span = span(graphs);
+        Map<String, List<ThreadNode>> groups = new LinkedHashMap<>();
+        Map<String, Edge> groupWait = new LinkedHashMap<>();
+        for (ThreadNode t : last.threads()) {
+            if (claimed.has(t) || t.role() != Role.APPLICATION || t.sleeping()) continue;
+            Edge w = last.waitOf(t);
+            boolean nativeCall = w == null && t.state() == ThreadState.RUNNABLE && !t.frames().isEmpty()
+                    && t.frames().get(0).nativeMethod();
+            boolean unexplainedWait = w != null && !w.timed() && last.unblockers(w.resource()).isEmpty();
+            if (!nativeCall && !unexplainedWait) continue;
+            if (!unmovedInAll(graphs, t)) continue;
+            String group = w != null ? "wait:" + w.resource().key() : "native:" + t.key();
+            groups.computeIfAbsent(group, k -> new ArrayList<>()).add(t);
+            if (w != null) groupWait.put(group, w);
+        }
+        List<Finding> out = new ArrayList<>();
+        for (Map.Entry<String, List<ThreadNode>> e : groups.entrySet()) {
+            List<ThreadNode> ts = e.getValue();
+            Edge w = groupWait.get(e.getKey());
+            List<String> story = new ArrayList<>();
+            List<Edge> edges = new ArrayList<>();
+            for (ThreadNode t : ts) {
+                ThreadNode before = first.thread(t.key());
+                String cpu = t.dumped().cpuMillis() >= 0 ? "; CPU time stayed at " + t.dumped().cpuMillis() + " ms" : "";
+                if (w != null) {
+                    story.add(Story.waits(last.waitOf(t)) + " in all " + graphs.size() + " dumps" + span + cpu);
+                    edges.add(last.waitOf(t));
+                } else {
+                    story.add(Story.quote(t) + " stayed in native " + t.frames().get(0).location() + " (called from "
+                            + Story.where(t.site()) + ") in all " + graphs.size() + " dumps" + span + cpu);
+                }
+                if (before == null) story.add("  (first seen in a later dump)");
+            }
+            String summary = w != null
+                    ? ts.size() + " thread(s) made no progress across " + graphs.size() + " dumps waiting for "
+                      + w.resource().label() + ", and no thread in the dumps is known to release it"
+                    : Story.quote(ts.get(0)) + " made no progress across " + graphs.size() + " dumps inside "
+                      + ts.get(0).frames().get(0).qualifiedMethod();
+            String why = w != null
+                    ? "The same wait at the same line in every dump, with no CPU used, and nothing in the dumps is working"
+                      + " towards releasing it: whatever should complete it has stopped, failed without completing it, or"
+                      + " was never started."
+                    : "A native call (I/O, a system call) that has not returned between the dumps: a peer that never answers,"
+                      + " or a read without a timeout.";
+            String fix = w != null
+                    ? "Put a timeout on the wait (get/join with timeout, CompletableFuture.orTimeout, await(timeout)) and make"
+                      + " sure every path, including failures, completes or releases what is awaited."
+                    : "Set connect and read timeouts on the connection, and check the remote side.";
+            out.add(new Finding(Kind.STALL, Certainty.LIKELY, Story.names(ts), summary, story, why, fix,
+                    List.of("dumps do not show who is supposed to release it; " + Story.attachHint()
+                            + " with tracking to see which task or thread would"),
+                    List.of(), edges));
+        }
+        return out;
+    }
+
+    private static boolean unmovedInAll(List<WaitGraph> graphs, ThreadNode t) {
+        DumpedThread now = t.dumped();
+        for (WaitGraph g : graphs) {
+            ThreadNode other = g.thread(t.key());
+            if (other == null || !other.name().equals(t.name())) return false;
+            DumpedThread d = other.dumped();
+            if (d.state() != now.state() || !sameStack(d.frames(), now.frames())) return false;
+            if (d.cpuMillis() >= 0 && now.cpuMillis() >= 0 && Math.abs(now.cpuMillis() - d.cpuMillis()) > CPU_TOLERANCE_MS) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean sameStack(List<StackFrame> a, List<StackFrame> b) {
+        if (a.size() != b.size()) return false;
+        for (int i = 0; i < a.size(); i++) {
+            StackFrame x = a.get(i);
+            StackFrame y = b.get(i);
+            if (!x.className().equals(y.className()) || !x.method().equals(y.method()) || x.line() != y.line()) return false;
+        }
+        return true;
+    }
+
+    private static String span(List<WaitGraph> graphs) {
+        var t0 = graphs.get(0).dump().time();
+        var t1 = graphs.get(graphs.size() - 1).dump().time();
+        if (t0 == null || t1 == null) return "";
+        Duration d = Duration.between(t0, t1);
+        return d.isNegative() || d.isZero() ? "" : " over " + human(d);
+    }
+
+    static String human(Duration d) {
+        long s = d.getSeconds();
+        if (s < 120) return s + " s";
+        if (s < 7200) return (s / 60) + " min";
+        return (s / 3600) + " h";
+    }
+}

@@ -1,0 +1,107 @@
+package dev.knot.rules;
+
+import dev.knot.findings.Finding;
+import dev.knot.findings.Kind;
+import dev.knot.model.Certainty;
+import dev.knot.model.Edge;
+import dev.knot.model.ResourceKind;
+import dev.knot.model.ThreadNode;
+import dev.knot.model.WaitGraph;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every worker of a bounded pool is blocked waiting for work or units that only that same pool can provide:
+ * tasks waiting on futures of tasks queued behind them, or connection-pool borrowers each holding a unit.
+ */
+final class StarvationRule implements Rule {
+
+    @Override
+    public List<Finding> apply(WaitGraph g, Claimed claimed) {
+        List<Finding> out = new ArrayList<>();
+        for (Map.Entry<String, List<ThreadNode>> pool : g.pools().entrySet()) {
+            Finding f = executor(g, pool.getKey(), pool.getValue(), claimed);
+            if (f != null) {
+                out.add(f);
+                claimed.add(f);
+            }
+        }
+        Finding f = objectPool(g, claimed);
+        if (f != null) {
+            out.add(f);
+            claimed.add(f);
+        }
+        return out;
+    }
+
+    private static Finding executor(WaitGraph g, String pool, List<ThreadNode> workers, Claimed claimed) {
+        if (workers.size() < 2 || claimed.any(workers)) return null;
+        List<Edge> waits = new ArrayList<>();
+        for (ThreadNode w : workers) {
+            if (!g.stuck(w)) return null; // an idle or running worker could still pick the queued tasks up
+            Edge e = g.waitOf(w);
+            ResourceKind k = e.resource().kind();
+            if (k.owned() || !g.unblockers(e.resource()).isEmpty()) return null;
+            waits.add(e);
+        }
+        // Tasks running outside this pool could complete what the workers wait for.
+        List<ThreadNode> outside = new ArrayList<>();
+        for (ThreadNode t : g.activeThreads()) {
+            if (!workers.contains(t)) outside.add(t);
+        }
+        boolean futures = waits.stream().allMatch(e -> e.resource().kind() == ResourceKind.FUTURE
+                || e.resource().kind() == ResourceKind.COMPLETABLE_FUTURE);
+        if (!outside.isEmpty() && !futures) return null;
+        if (!outside.isEmpty() && outside.stream().anyMatch(StarvationRule::runsATask)) return null;
+        List<String> story = new ArrayList<>();
+        for (Edge e : waits) story.add(Story.waits(e));
+        story.add("all " + workers.size() + " workers of " + pool + " are busy this way; none is free to run another task");
+        String why = futures
+                ? "The results they wait for come from tasks that have not started: no thread in the dump is running them."
+                  + " If those tasks were submitted to this same pool, they wait in its queue for a free worker, and no"
+                  + " worker will be free until they complete."
+                : "Each worker waits for something only another task can provide, and every thread that could run that"
+                  + " task is one of these blocked workers.";
+        return new Finding(Kind.STARVATION, Certainty.LIKELY, Story.names(workers),
+                "pool " + pool + " is starved: all " + workers.size() + " workers wait for work that needs a free worker",
+                story, why,
+                "Never block a pool's worker on a task of the same pool: compose asynchronously (thenCompose, callbacks),"
+                        + " run nested work on a separate executor, or make the pool unbounded for nested work"
+                        + " (ForkJoinPool with ManagedBlocker).",
+                List.of("thread dumps do not show executor queues; " + Story.attachHint()
+                        + " to prove the awaited tasks are queued in this pool"),
+                List.of(), waits);
+    }
+
+    private static boolean runsATask(ThreadNode t) {
+        return dev.knot.model.Frames.anywhere(t.frames(), "java.util.concurrent.FutureTask", "run")
+                || dev.knot.model.Frames.anywhere(t.frames(), "java.util.concurrent.CompletableFuture$Async", null);
+    }
+
+    /** Borrowers of commons-pool / HikariCP pools, with nobody running who could give a unit back. */
+    private static Finding objectPool(WaitGraph g, Claimed claimed) {
+        if (!g.activeThreads().isEmpty()) return null;
+        List<ThreadNode> borrowers = new ArrayList<>();
+        List<Edge> waits = new ArrayList<>();
+        for (ThreadNode t : g.threads()) {
+            Edge e = g.waitOf(t);
+            if (e != null && !claimed.has(t) && e.resource().kind() == ResourceKind.OBJECT_POOL && t.role() == dev.knot.model.Role.APPLICATION) {
+                borrowers.add(t);
+                waits.add(e);
+            }
+        }
+        if (borrowers.isEmpty()) return null;
+        List<String> story = new ArrayList<>();
+        for (Edge e : waits) story.add(Story.waits(e));
+        return new Finding(Kind.STARVATION, Certainty.LIKELY, Story.names(borrowers),
+                borrowers.size() + " thread(s) wait to borrow from an object pool and no thread that could return an object is running",
+                story,
+                "Objects come back only when a borrower returns one; every thread that could be holding one is waiting to"
+                        + " borrow another (or the objects were leaked).",
+                "Do not borrow a second object while holding one (reuse the held connection), size the pool for nested use,"
+                        + " and always return objects in finally.",
+                List.of("thread dumps do not show which threads hold pooled objects; " + Story.attachHint()),
+                List.of(), waits);
+    }
+}

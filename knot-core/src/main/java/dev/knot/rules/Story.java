@@ -1,0 +1,77 @@
+package dev.knot.rules;
+
+import dev.knot.input.StackFrame;
+import dev.knot.model.Edge;
+import dev.knot.model.Frames;
+import dev.knot.model.ResourceKind;
+import dev.knot.model.ThreadNode;
+import dev.knot.model.WaitGraph;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Sentences shared by the rules, so every finding tells its story the same way. */
+final class Story {
+    private Story() {
+    }
+
+    static String quote(ThreadNode t) {
+        return "\"" + t.name() + "\"" + (t.virtual() ? " (virtual)" : "");
+    }
+
+    static String waits(Edge w) {
+        String where = w.site() == null ? "" : " at " + w.site().location();
+        return quote(w.thread()) + " " + w.mode().verb() + " " + w.resource().label() + where;
+    }
+
+    /** The wait without the thread's name, to follow a sentence about the same thread. */
+    static String andWaits(Edge w) {
+        String where = w.site() == null ? "" : " at " + w.site().location();
+        return "  and " + w.mode().verb() + " " + w.resource().label() + where;
+    }
+
+    static String holds(Edge h) {
+        String how = h.certainty() == dev.knot.model.Certainty.LIKELY ? " may hold " : " holds ";
+        return quote(h.thread()) + how + h.resource().label() + acquired(h);
+    }
+
+    static String acquired(Edge h) {
+        if (h.site() != null) {
+            return h.resource().kind() == ResourceKind.CLASS_INIT
+                    ? " (running " + h.site().location() + ")"
+                    : ", locked at " + h.site().location();
+        }
+        if (h.certainty() == dev.knot.model.Certainty.LIKELY) return "";
+        return " (where it was acquired is not recorded in thread dumps)";
+    }
+
+    /** Everything a thread holds that others wait for, one sentence each. */
+    static List<String> relevantHolds(WaitGraph g, ThreadNode t) {
+        List<String> out = new ArrayList<>();
+        for (Edge h : g.holdsOf(t)) {
+            if (!g.waitersOf(h.resource()).isEmpty()) out.add(holds(h));
+        }
+        return out;
+    }
+
+    static List<String> names(List<ThreadNode> ts) {
+        List<String> out = new ArrayList<>();
+        for (ThreadNode t : ts) out.add(t.name());
+        return out;
+    }
+
+    static String list(List<ThreadNode> ts) {
+        List<String> q = new ArrayList<>();
+        for (ThreadNode t : ts) q.add(quote(t));
+        if (q.size() <= 6) return String.join(", ", q);
+        return String.join(", ", q.subList(0, 6)) + " and " + (q.size() - 6) + " more";
+    }
+
+    static String where(StackFrame f) {
+        return Frames.describe(f);
+    }
+
+    /** The standard advice for getting proof a dump cannot give. */
+    static String attachHint() {
+        return "run `knot attach <pid>` on the live process (it reads the lock, permit and queue state directly)";
+    }
+}
