@@ -38,7 +38,7 @@ final class Story {
         if (h.site() != null) {
             return h.resource().kind() == ResourceKind.CLASS_INIT
                     ? " (running " + h.site().location() + ")"
-                    : ", locked at " + h.site().location();
+                    : ", locked in frame " + h.site().location();
         }
         if (h.certainty() == dev.knot.model.Certainty.LIKELY) return "";
         return " (where it was acquired is not recorded in thread dumps)";

@@ -1,0 +1,120 @@
+package dev.knot.cli;
+
+import dev.knot.findings.Report;
+import dev.knot.input.DumpReader;
+import dev.knot.input.ThreadDump;
+import dev.knot.input.UnreadableInputException;
+import dev.knot.render.JsonRenderer;
+import dev.knot.render.TextRenderer;
+import dev.knot.rules.Analyzer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "analyze", mixinStandardHelpOptions = true,
+        description = {"Reads thread dumps and explains every hang in them.",
+                "Formats are detected: jstack / jcmd Thread.print text (JDK 8-25, -l, -e, kill -3 logs with several dumps),"
+                        + " jcmd Thread.dump_to_file JSON and text, Spring Boot actuator threaddump JSON and text,"
+                        + " ThreadInfo.toString(); gzip-compressed or not. Several dumps of one process (in one file or"
+                        + " several) are ordered by time and also checked for stalls."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:no hang found", "2:a hang was found (deadlock, self-deadlock, starvation, orphaned-lock)",
+                "3:an input is unreadable", "64:wrong usage", "70:internal error"})
+final class AnalyzeCommand implements Callable<Integer> {
+
+    /** Inputs larger than this get a progress bar on an interactive stderr. */
+    static final long PROGRESS_THRESHOLD_BYTES = 4L << 20;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Thread dump files; - reads standard input.")
+    List<String> files;
+
+    @Option(names = {"-f", "--format"}, defaultValue = "text", paramLabel = "FORMAT",
+            description = "text (default) or json (schema knot-report, version " + JsonRenderer.VERSION + ").")
+    String format;
+
+    @Option(names = "--color", defaultValue = "auto", paramLabel = "WHEN",
+            description = "auto (default: only on a terminal, and not when NO_COLOR is set), always, never.")
+    String color;
+
+    @Option(names = "--progress", description = "Show a progress bar for large inputs even when stderr is not a terminal.")
+    boolean forceProgress;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        if (!format.equals("text") && !format.equals("json")) {
+            err.println("knot analyze: unknown --format '" + format + "' (use text or json)");
+            return ExitCodes.USAGE;
+        }
+        if (!List.of("auto", "always", "never").contains(color)) {
+            err.println("knot analyze: unknown --color '" + color + "' (use auto, always or never)");
+            return ExitCodes.USAGE;
+        }
+        List<ThreadDump> dumps = new ArrayList<>();
+        int unreadable = 0;
+        for (String f : files) {
+            try {
+                dumps.addAll(read(f));
+            } catch (UnreadableInputException e) {
+                err.println("knot: " + e.getMessage());
+                unreadable++;
+            }
+        }
+        err.flush();
+        if (dumps.isEmpty()) return ExitCodes.UNREADABLE_INPUT;
+        Report report = Analyzer.analyze(DumpReader.orderByTime(dumps));
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
+        if (format.equals("json")) {
+            new JsonRenderer().render(report, out);
+        } else {
+            new TextRenderer(Terminal.color(color)).render(report, out);
+        }
+        out.flush();
+        if (report.hangFound()) return ExitCodes.HANG;
+        return unreadable > 0 ? ExitCodes.UNREADABLE_INPUT : ExitCodes.OK;
+    }
+
+    private List<ThreadDump> read(String f) throws UnreadableInputException {
+        if (f.equals("-")) return DumpReader.read("<stdin>", System.in);
+        Path p = Path.of(f);
+        try {
+            if (Files.isDirectory(p)) throw new UnreadableInputException(f, "is a directory, not a thread dump file");
+            long size = Files.size(p);
+            boolean progress = size > PROGRESS_THRESHOLD_BYTES && (forceProgress || Terminal.interactive());
+            try (InputStream raw = Files.newInputStream(p)) {
+                if (!progress) return DumpReader.read(f, raw);
+                ProgressBarBuilder pb = new ProgressBarBuilder().setTaskName("reading " + p.getFileName())
+                        .setStyle(ProgressBarStyle.ASCII).setUnit(" MB", 1 << 20).setInitialMax(size)
+                        .setUpdateIntervalMillis(200).continuousUpdate();
+                try (InputStream in = ProgressBar.wrap(raw, pb)) {
+                    return DumpReader.read(f, in);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            throw new UnreadableInputException(f, "no such file");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new UnreadableInputException(f, "permission denied");
+        } catch (IOException e) {
+            throw new UnreadableInputException(f, "cannot read: " + e.getMessage());
+        }
+    }
+}
