@@ -78,8 +78,10 @@ final class JcmdJsonParser {
     static String describe(JsonProcessingException e) {
         JsonLocation loc = e.getLocation();
         String at = loc == null || loc.getLineNr() < 0 ? "" : " at line " + loc.getLineNr();
-        if (e instanceof JsonEOFException) return "truncated JSON" + at;
-        return "malformed JSON" + at + " (" + ParseSupport.oneLine(e.getOriginalMessage(), 120) + ")";
+        String msg = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        if (e instanceof JsonEOFException || msg.contains("end-of-input")) return "truncated JSON" + at;
+        int quote = msg.indexOf(": was expecting");
+        return "malformed JSON" + at + " (" + ParseSupport.oneLine(quote > 0 ? msg.substring(0, quote) : msg, 100) + ")";
     }
 
     private static void readDump(JsonParser p, DumpState d) throws IOException {
