@@ -345,7 +345,7 @@ final class JstackTextParser {
                 action = LockLine.Action.WAITING_TO_RELOCK;
                 rest = body.substring(29);
             } else if (body.startsWith("waiting on the Class initialization monitor for ")) {
-                String cls = body.substring(49).trim();
+                String cls = body.substring("waiting on the Class initialization monitor for ".length()).trim();
                 frameLocks.add(new LockLine(LockLine.Action.CLASS_INIT, new ObjectRef(cls, cls), s));
                 return;
             } else if (body.startsWith("waiting on ")) {

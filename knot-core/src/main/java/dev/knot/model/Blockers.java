@@ -8,7 +8,11 @@ final class Blockers {
     private Blockers() {
     }
 
-    record Classified(ResourceKind kind, WaitMode mode) {
+    /** @param typeName the class users know (the queue, not its internal condition), or null to keep the blocker's */
+    record Classified(ResourceKind kind, WaitMode mode, String typeName) {
+        Classified(ResourceKind kind, WaitMode mode) {
+            this(kind, mode, null);
+        }
     }
 
     /** Kind of a lock listed under "Locked ownable synchronizers". */
@@ -39,15 +43,15 @@ final class Blockers {
             if (fc.endsWith("BlockingQueue") || fc.endsWith("BlockingDeque") || fc.equals("java.util.concurrent.SynchronousQueue")
                     || fc.equals("java.util.concurrent.LinkedTransferQueue")) {
                 if (m.startsWith("put") || m.startsWith("offer") || m.equals("transfer")) {
-                    return new Classified(ResourceKind.BOUNDED_QUEUE, WaitMode.PUT);
+                    return new Classified(ResourceKind.BOUNDED_QUEUE, WaitMode.PUT, fc);
                 }
                 if (m.startsWith("take") || m.startsWith("poll")) {
-                    return new Classified(ResourceKind.BOUNDED_QUEUE, WaitMode.TAKE);
+                    return new Classified(ResourceKind.BOUNDED_QUEUE, WaitMode.TAKE, fc);
                 }
             }
             if (fc.equals("java.util.concurrent.CyclicBarrier") || fc.startsWith("java.util.concurrent.Phaser")
                     || fc.equals("java.util.concurrent.Exchanger")) {
-                return new Classified(ResourceKind.BARRIER, WaitMode.AWAIT);
+                return new Classified(ResourceKind.BARRIER, WaitMode.AWAIT, fc);
             }
             if (fc.equals("java.util.concurrent.locks.ReentrantReadWriteLock$ReadLock")) {
                 return new Classified(ResourceKind.READ_WRITE_LOCK, WaitMode.READ_LOCK);

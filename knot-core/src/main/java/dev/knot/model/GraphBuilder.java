@@ -128,7 +128,8 @@ public final class GraphBuilder {
                     case PARKING: {
                         Blockers.Classified c = Blockers.classify(l.object().className(), frames);
                         if (c == null) return; // idle pool/scheduler park: not a wait on a resource
-                        Resource r = resource(c.kind(), l.object());
+                        ObjectRef o = c.typeName() == null ? l.object() : new ObjectRef(l.object().id(), c.typeName());
+                        Resource r = resource(c.kind(), o);
                         addWait(t, r, c.mode(), timed, f, List.of(f.text(), l.text()));
                         return;
                     }

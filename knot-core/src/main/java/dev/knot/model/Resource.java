@@ -22,6 +22,9 @@ public record Resource(String key, ResourceKind kind, String typeName, String ob
         String simple = outer.substring(outer.lastIndexOf('.') + 1);
         if (kind == ResourceKind.CLASS_INIT) return "initialisation of class " + typeName;
         if (kind == ResourceKind.THREAD_EXIT) return "end of thread " + objectId;
-        return objectId.isEmpty() ? simple : simple + " <" + objectId + ">";
+        if (objectId.isEmpty()) return simple;
+        // Queues and barriers park on an internal condition: its id is not the queue's own.
+        if (kind == ResourceKind.BOUNDED_QUEUE || kind == ResourceKind.BARRIER) return simple + " (condition <" + objectId + ">)";
+        return simple + " <" + objectId + ">";
     }
 }

@@ -29,6 +29,7 @@ final class Roles {
         if (!d.carrierOf().isEmpty()) return Role.IDLE;
         List<StackFrame> f = d.frames();
         if (f.isEmpty()) return d.virtual() ? Role.APPLICATION : Role.SYSTEM;
+        if (takingThisDump(f)) return Role.SYSTEM;
         if (holdsSomething(d)) return Role.APPLICATION; // a thread holding a lock is never merely idle
         if (idle(f)) return Role.IDLE;
         return Role.APPLICATION;
@@ -53,6 +54,22 @@ final class Roles {
                     if (!released) return true;
                 }
             }
+        }
+        return false;
+    }
+
+    /**
+     * The thread that is producing the dump in-process (an actuator endpoint, a watchdog, ThreadMXBean or
+     * DiagnosticCommand callers): busy with the dump itself, not with the application's locks.
+     */
+    static boolean takingThisDump(List<StackFrame> f) {
+        for (int i = 0; i < Math.min(f.size(), 12); i++) {
+            StackFrame s = f.get(i);
+            String c = s.className();
+            String m = s.method();
+            if (c.equals("sun.management.ThreadImpl") && (m.startsWith("dumpThreads") || m.startsWith("getThreadInfo"))) return true;
+            if (c.equals("com.sun.management.internal.DiagnosticCommandImpl") || c.equals("jdk.internal.vm.ThreadDumper")) return true;
+            if (c.equals("java.lang.Thread") && (m.equals("dumpThreads") || m.equals("getAllStackTraces"))) return true;
         }
         return false;
     }
