@@ -29,7 +29,8 @@ import java.util.stream.LongStream;
  * {@code AbstractQueuedSynchronizer$ConditionObject} in {@code LinkedBlockingQueue.take}; {@code metrics-reporter}
  * TIMED_WAITING (parking) in {@code ScheduledThreadPoolExecutor$DelayedWorkQueue.take};
  * {@code session-reaper} TIMED_WAITING (on object monitor); {@code telemetry-listener} RUNNABLE in a native
- * socket read; {@code ForkJoinPool.commonPool-worker-N} parked idle; {@code mail-listener-N} (virtual,
+ * socket read, holding a {@code ReentrantLock$NonfairSync} (the socket's read lock) under "Locked ownable
+ * synchronizers"; {@code ForkJoinPool.commonPool-worker-N} parked idle; {@code mail-listener-N} (virtual,
  * JSON dump only) WAITING. A dump taken by the example itself also shows {@code main} RUNNABLE in
  * {@code DiagnosticCommandImpl} (it is taking the dump).
  */

@@ -15,7 +15,9 @@ import java.util.function.BooleanSupplier;
  * <p>Expected: <b>deadlock</b> (class-initialisation cycle) between {@code price-loader} and
  * {@code rate-refresher}. Both show {@code java.lang.Thread.State: RUNNABLE} ("in Object.wait()") with a
  * {@code <clinit>} frame on top followed by {@code - waiting on the Class initialization monitor for ...}
- * naming the other class. jstack does not report it as a deadlock; ThreadMXBean sees no lock at all.
+ * naming the other class (printed by JDK 17.0.15 as well as 25). jstack does not report it as a deadlock;
+ * ThreadMXBean sees no lock at all. The JSON dump (JDK 25) shows only {@code "state": "RUNNABLE"} with the
+ * {@code <clinit>} frame on top: no line says what the thread waits for.
  */
 @Expected(kind = "deadlock", threads = {"price-loader", "rate-refresher"}, minJava = 17)
 public final class Ex03ClassInitDeadlock {

@@ -13,7 +13,9 @@ import java.util.Map;
  * <p>Expected: <b>deadlock</b> between {@code cache-reloader} (WAITING (on object monitor),
  * {@code - waiting on <..> (a ...$LoadDone)} while still {@code - locked <..> (a ...$PriceCache)}) and
  * {@code cache-loader} (BLOCKED, {@code - waiting to lock <..> (a ...$PriceCache)}). jstack does not report
- * it: one edge is a wait for a notification, not for a lock.
+ * it: one edge is a wait for a notification, not for a lock. Beware: the waiter's frame also shows
+ * {@code - locked <..> (a ...$LoadDone)} (and the JSON {@code monitorsOwned} lists it), although
+ * {@code wait()} has released that monitor; only the other monitor is really held.
  */
 @Expected(kind = "deadlock", threads = {"cache-reloader", "cache-loader"}, minJava = 17)
 public final class Ex04WaitWhileHoldingLock {
