@@ -50,6 +50,7 @@ public final class GraphBuilder {
             waits(t);
         }
         inferUnlistedOwners();
+        inferClassInitWaits();
         return new WaitGraph(dump, threads, resources, edges, ownersListed);
     }
 
@@ -200,6 +201,47 @@ public final class GraphBuilder {
                                 + " is one of the threads stuck on another lock and may hold it")));
             }
         }
+    }
+
+    /**
+     * JSON dumps do not print class-initialisation waits: such a thread shows as RUNNABLE with a
+     * {@code <clinit>} frame on top. If several threads are like that, each most likely waits for a class
+     * another one is initialising.
+     */
+    private void inferClassInitWaits() {
+        if (dump.format() == DumpFormat.JSTACK || dump.format() == DumpFormat.LIVE) return;
+        List<ThreadNode> inInit = new ArrayList<>();
+        for (ThreadNode t : threads) {
+            if (t.state() == ThreadState.RUNNABLE && !t.frames().isEmpty() && t.frames().get(0).method().equals("<clinit>")
+                    && !hasWait(t)) {
+                inInit.add(t);
+            }
+        }
+        if (inInit.size() < 2) return;
+        for (ThreadNode t : inInit) {
+            StackFrame top = t.frames().get(0);
+            Resource r = classInit("(a class used at " + top.location() + ")");
+            edges.add(new Edge(Edge.Type.WAITS_FOR, t, r, WaitMode.INIT, false, Certainty.LIKELY, top,
+                    List.of(top.text() + "   (RUNNABLE on a static initialiser's line while other threads are in static"
+                            + " initialisers: this format does not print class-initialisation waits)")));
+            for (ThreadNode other : inInit) {
+                if (other == t) continue;
+                for (Edge h : new ArrayList<>(edges)) {
+                    if (h.type() == Edge.Type.HELD_BY && h.thread() == other && h.resource().kind() == ResourceKind.CLASS_INIT) {
+                        edges.add(new Edge(Edge.Type.HELD_BY, other, r, null, false, Certainty.LIKELY, h.site(),
+                                List.of("\"" + other.name() + "\" is initialising " + h.resource().typeName()
+                                        + ", possibly the class " + t.name() + " needs")));
+                    }
+                }
+            }
+        }
+    }
+
+    private boolean hasWait(ThreadNode t) {
+        for (Edge e : edges) {
+            if (e.type() == Edge.Type.WAITS_FOR && e.thread() == t) return true;
+        }
+        return false;
     }
 
     private static boolean isExclusiveWait(Edge e) {

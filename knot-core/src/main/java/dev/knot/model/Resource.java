@@ -20,7 +20,11 @@ public record Resource(String key, ResourceKind kind, String typeName, String ob
         String outer = sync > 0 && (type.endsWith("Sync") || type.contains("$NonfairSync") || type.contains("$FairSync"))
                 ? type.substring(0, sync) : type;
         String simple = outer.substring(outer.lastIndexOf('.') + 1);
-        if (kind == ResourceKind.CLASS_INIT) return "initialisation of class " + typeName;
+        if (kind == ResourceKind.CLASS_INIT) {
+            // JDK 17 text and JSON dumps do not name the class; the builder then stores where it was touched.
+            return typeName.startsWith("(") ? "initialisation of a class this format does not name"
+                    : "initialisation of class " + typeName;
+        }
         if (kind == ResourceKind.THREAD_EXIT) return "end of thread " + objectId;
         if (objectId.isEmpty()) return simple;
         // Queues and barriers park on an internal condition: its id is not the queue's own.

@@ -22,6 +22,18 @@ public final class Analyzer {
                 new ContentionRule());
     }
 
+    /** Signs of virtual threads in a text dump, which only shows the mounted ones. */
+    static boolean hidesVirtualThreads(ThreadDump d) {
+        if (d.format() != dev.knot.input.DumpFormat.JSTACK) return false;
+        for (var t : d.threads()) {
+            if (t.virtual() || !t.carrierOf().isEmpty() || t.name().equals("VirtualThread-unblocker")
+                    || t.name().equals("Read-Poller") || t.name().equals("Write-Poller")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** @param dumps snapshots of one process, oldest first */
     public static Report analyze(List<ThreadDump> dumps) {
         if (dumps.isEmpty()) throw new IllegalArgumentException("no dumps");
@@ -32,6 +44,11 @@ public final class Analyzer {
             for (String w : d.warnings()) warnings.add(d.source() + ": " + w);
         }
         WaitGraph latest = graphs.get(graphs.size() - 1);
+        if (hidesVirtualThreads(latest.dump())) {
+            warnings.add(latest.dump().source() + ": this JVM runs virtual threads, and this format leaves out every"
+                    + " virtual thread that is not mounted; for the full picture take `jcmd <pid> Thread.dump_to_file"
+                    + " -format=json <file>` (JDK 21+) or run `knot attach <pid>`");
+        }
         Claimed claimed = new Claimed();
         List<Finding> findings = new ArrayList<>();
         for (Rule r : snapshotRules()) {

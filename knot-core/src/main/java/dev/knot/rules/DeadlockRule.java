@@ -74,15 +74,20 @@ final class DeadlockRule implements Rule {
             if (!inCycle) return null;
         }
         for (ThreadNode t : cycle) {
+            List<String> holds = new ArrayList<>();
             for (Edge h : g.holdsOf(t)) {
-                if (h.certainty() == Certainty.CERTAIN && edges.stream().anyMatch(e -> e.resource() == h.resource() && e.type() == Edge.Type.WAITS_FOR)) {
-                    story.add(Story.holds(h));
-                }
+                boolean waitedInCycle = edges.stream().anyMatch(e -> e.resource() == h.resource() && e.type() == Edge.Type.WAITS_FOR);
+                boolean certainInit = h.certainty() == Certainty.CERTAIN && h.resource().kind() == ResourceKind.CLASS_INIT;
+                if (waitedInCycle || certainInit) holds.add(Story.holds(h));
             }
-            story.add(Story.andWaits(g.waitOf(t)));
+            story.addAll(holds);
+            story.add(holds.isEmpty() ? Story.waits(g.waitOf(t)) : Story.andWaits(g.waitOf(t)));
         }
         List<String> missing = new ArrayList<>();
-        if (certainty == Certainty.LIKELY) {
+        if (certainty == Certainty.LIKELY && kinds.contains(ResourceKind.CLASS_INIT)) {
+            missing.add("this format does not print class-initialisation waits; `jstack <pid>` names the class each thread"
+                    + " waits for");
+        } else if (certainty == Certainty.LIKELY) {
             missing.add("this dump does not list who owns java.util.concurrent locks; take it with `jstack -l <pid>`"
                     + " (or `jcmd <pid> Thread.print -l`), or " + Story.attachHint());
         }

@@ -29,7 +29,10 @@ final class OrphanedLockRule implements Rule {
             Edge w = g.waitOf(t);
             if (w == null || w.timed() || !g.holdersOf(w.resource()).isEmpty()) continue;
             ResourceKind k = w.resource().kind();
-            boolean lock = k == ResourceKind.EXCLUSIVE_LOCK && g.ownersListed()
+            // Without listed owners, only when no thread is running that could own it (JSON dumps list every thread).
+            boolean ownersKnownOrNobodyElse = g.ownersListed() || g.activeThreads().isEmpty()
+                    && g.dump().format() == DumpFormat.JCMD_JSON;
+            boolean lock = k == ResourceKind.EXCLUSIVE_LOCK && ownersKnownOrNobodyElse
                     || k == ResourceKind.READ_WRITE_LOCK && w.mode() == WaitMode.READ_LOCK && g.ownersListed()
                     || k == ResourceKind.MONITOR && (w.mode() == WaitMode.LOCK);
             if (lock) orphans.computeIfAbsent(w.resource(), r -> new ArrayList<>()).add(w);
@@ -69,6 +72,13 @@ final class OrphanedLockRule implements Rule {
                     ? "take `jcmd <pid> Thread.dump_to_file -format=json <file>` (lists virtual threads and their monitors) or "
                       + Story.attachHint()
                     : Story.attachHint());
+        } else if (!g.ownersListed()) {
+            certainty = Certainty.LIKELY;
+            story.add("this format does not list lock owners; no thread in the dump is running, and every other thread is"
+                    + " idle or waiting for something else");
+            why = "The owner is not shown. The dump lists every thread, platform and virtual, and none is running code that"
+                    + " could be inside the lock: most likely its owner ended without unlocking.";
+            missing.add("take `jstack -l <pid>` (lists lock owners) or " + Story.attachHint());
         } else {
             boolean noVirtualThreads = g.dump().format() == DumpFormat.LIVE
                     || !hidesVirtual && g.dump().format() == DumpFormat.JSTACK;
