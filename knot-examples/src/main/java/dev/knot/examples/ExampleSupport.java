@@ -1,8 +1,6 @@
 package dev.knot.examples;
 
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.reflect.InvocationTargetException;
@@ -14,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -139,7 +136,7 @@ public final class ExampleSupport {
             if (options.dumpJson() != null) {
                 writeJsonDump(options.dumpJson());
             }
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | RuntimeException e) {
             fail(EXIT_DUMP_FAILED, "could not write thread dump: " + e);
         }
         if (options.exit()) {
@@ -319,15 +316,9 @@ public final class ExampleSupport {
 
     /** Prints {@code message} to stderr and exits with {@code code}. Declared to return so callers can return it. */
     static <T> T fail(int code, String message) {
-        PrintStream err = System.err;
-        err.println(message);
-        err.flush();
+        System.err.println(message);
+        System.err.flush();
         System.exit(code);
         throw new AssertionError("unreachable");
-    }
-
-    /** The names of {@code threads}, for messages. */
-    static List<String> names(Thread... threads) {
-        return Arrays.stream(threads).map(Thread::getName).collect(Collectors.toList());
     }
 }
