@@ -67,9 +67,8 @@ public final class DumpReader {
         try {
             return parseBytes(src, bytes);
         } catch (RuntimeException | StackOverflowError e) {
-            // A parser bug must not become a stack trace for the user.
-            throw new UnreadableInputException(src, "cannot read this input (internal error: "
-                    + e.getClass().getSimpleName() + ")");
+            // A parser bug must not become a stack trace for the user (the cause is kept for tests and logs).
+            throw internalError(src, "cannot read this input", e);
         }
     }
 
@@ -93,10 +92,7 @@ public final class DumpReader {
                 if (firstError == null) firstError = e;
                 continue;
             } catch (RuntimeException | StackOverflowError e) {
-                if (firstError == null) {
-                    firstError = new UnreadableInputException(source, "cannot read as " + format.displayName()
-                            + " (internal error: " + e.getClass().getSimpleName() + ")");
-                }
+                if (firstError == null) firstError = internalError(source, "cannot read as " + format.displayName(), e);
                 continue;
             }
             List<ThreadDump> withThreads = new ArrayList<>(dumps.size());
@@ -119,6 +115,13 @@ public final class DumpReader {
             case JSTACK -> JstackTextParser.parse(source, text);
             case LIVE -> List.of();
         };
+    }
+
+    private static UnreadableInputException internalError(String source, String what, Throwable cause) {
+        UnreadableInputException e = new UnreadableInputException(source, what + " (internal error: "
+                + cause.getClass().getSimpleName() + ")");
+        e.initCause(cause);
+        return e;
     }
 
     private static ThreadDump withWarnings(ThreadDump d, List<String> extra) {

@@ -26,6 +26,7 @@ public record Resource(String key, ResourceKind kind, String typeName, String ob
                     : "initialisation of class " + typeName;
         }
         if (kind == ResourceKind.THREAD_EXIT) return "end of thread " + objectId;
+        if (simple.isEmpty()) simple = "an unnamed blocker";
         if (objectId.isEmpty()) return simple;
         // Queues and barriers park on an internal condition: its id is not the queue's own.
         if (kind == ResourceKind.BOUNDED_QUEUE || kind == ResourceKind.BARRIER) return simple + " (condition <" + objectId + ">)";

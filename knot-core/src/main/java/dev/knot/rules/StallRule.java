@@ -4,7 +4,6 @@ import dev.knot.findings.Finding;
 import dev.knot.findings.Kind;
 import dev.knot.input.DumpedThread;
 import dev.knot.input.StackFrame;
-import dev.knot.input.ThreadState;
 import dev.knot.model.Certainty;
 import dev.knot.model.Edge;
 import dev.knot.model.Role;
@@ -18,7 +17,7 @@ import java.util.Map;
 
 /**
  * Across several dumps of one process: threads whose state, stack and CPU time did not move, waiting for
- * something whose releaser Knot cannot name (or stuck in a native call that never returns).
+ * a result, permit or signal whose releaser Knot cannot name.
  */
 final class StallRule {
     /** CPU time noise allowed between dumps, in ms: a blocked thread's CPU time does not change at all. */
@@ -27,21 +26,17 @@ final class StallRule {
     List<Finding> apply(List<WaitGraph> graphs, Claimed claimed) {
         if (graphs.size() < 2) return List.of();
         WaitGraph last = graphs.get(graphs.size() - 1);
-        WaitGraph first = graphs.get(0);
         String span = span(graphs);
         Map<String, List<ThreadNode>> groups = new LinkedHashMap<>();
         Map<String, Edge> groupWait = new LinkedHashMap<>();
         for (ThreadNode t : last.threads()) {
             if (claimed.has(t) || t.role() != Role.APPLICATION || t.sleeping()) continue;
             Edge w = last.waitOf(t);
-            boolean nativeCall = w == null && t.state() == ThreadState.RUNNABLE && !t.frames().isEmpty()
-                    && t.frames().get(0).nativeMethod();
-            boolean unexplainedWait = w != null && !w.timed() && last.unblockers(w.resource()).isEmpty();
-            if (!nativeCall && !unexplainedWait) continue;
+            if (w == null || w.timed() || !last.unblockers(w.resource()).isEmpty() || !awaitsAResult(w)) continue;
             if (!unmovedInAll(graphs, t)) continue;
-            String group = w != null ? "wait:" + w.resource().key() : "native:" + t.key();
+            String group = w.resource().key();
             groups.computeIfAbsent(group, k -> new ArrayList<>()).add(t);
-            if (w != null) groupWait.put(group, w);
+            groupWait.put(group, w);
         }
         List<Finding> out = new ArrayList<>();
         for (Map.Entry<String, List<ThreadNode>> e : groups.entrySet()) {
@@ -50,38 +45,39 @@ final class StallRule {
             List<String> story = new ArrayList<>();
             List<Edge> edges = new ArrayList<>();
             for (ThreadNode t : ts) {
-                ThreadNode before = first.thread(t.key());
                 String cpu = t.dumped().cpuMillis() >= 0 ? "; CPU time stayed at " + t.dumped().cpuMillis() + " ms" : "";
-                if (w != null) {
-                    story.add(Story.waits(last.waitOf(t)) + " in all " + graphs.size() + " dumps" + span + cpu);
-                    edges.add(last.waitOf(t));
-                } else {
-                    story.add(Story.quote(t) + " stayed in native " + t.frames().get(0).location() + " (called from "
-                            + Story.where(t.site()) + ") in all " + graphs.size() + " dumps" + span + cpu);
-                }
-                if (before == null) story.add("  (first seen in a later dump)");
+                story.add(Story.waits(last.waitOf(t)) + " in all " + graphs.size() + " dumps" + span + cpu);
+                edges.add(last.waitOf(t));
             }
-            String summary = w != null
-                    ? ts.size() + " thread(s) made no progress across " + graphs.size() + " dumps waiting for "
-                      + w.resource().label() + ", and no thread in the dumps is known to release it"
-                    : Story.quote(ts.get(0)) + " made no progress across " + graphs.size() + " dumps inside "
-                      + ts.get(0).frames().get(0).qualifiedMethod();
-            String why = w != null
-                    ? "The same wait at the same line in every dump, with no CPU used, and nothing in the dumps is working"
-                      + " towards releasing it: whatever should complete it has stopped, failed without completing it, or"
-                      + " was never started."
-                    : "A native call (I/O, a system call) that has not returned between the dumps: a peer that never answers,"
-                      + " or a read without a timeout.";
-            String fix = w != null
-                    ? "Put a timeout on the wait (get/join with timeout, CompletableFuture.orTimeout, await(timeout)) and make"
-                      + " sure every path, including failures, completes or releases what is awaited."
-                    : "Set connect and read timeouts on the connection, and check the remote side.";
+            String summary = ts.size() + " thread(s) made no progress across " + graphs.size() + " dumps waiting for "
+                    + w.resource().label() + ", and no thread in the dumps is known to release it";
+            String why = "The same wait at the same line in every dump, with no CPU used, and nothing in the dumps is working"
+                    + " towards releasing it: whatever should complete it has stopped, failed without completing it, or"
+                    + " was never started.";
+            String fix = "Put a timeout on the wait (get/join with timeout, CompletableFuture.orTimeout, await(timeout)) and"
+                    + " make sure every path, including failures, completes or releases what is awaited.";
             out.add(new Finding(Kind.STALL, Certainty.LIKELY, Story.names(ts), summary, story, why, fix,
                     List.of("dumps do not show who is supposed to release it; " + Story.attachHint()
                             + " with tracking to see which task or thread would"),
                     List.of(), edges));
         }
         return out;
+    }
+
+    /**
+     * Waits for a result, a permit or a signal that some other work must produce. Object.wait(), bare
+     * Condition.await() and park, join, queue take and socket reads are left out: in the wild they are mostly idle
+     * workers and idle connections, which look the same in every dump and are healthy.
+     */
+    private static boolean awaitsAResult(Edge w) {
+        switch (w.resource().kind()) {
+            case FUTURE: case COMPLETABLE_FUTURE: case LATCH: case SEMAPHORE: case BARRIER: case OBJECT_POOL:
+                return true;
+            case BOUNDED_QUEUE:
+                return w.mode() == WaitMode.PUT;
+            default:
+                return false;
+        }
     }
 
     private static boolean unmovedInAll(List<WaitGraph> graphs, ThreadNode t) {
