@@ -80,8 +80,14 @@ final class JcmdJsonParser {
         String at = loc == null || loc.getLineNr() < 0 ? "" : " at line " + loc.getLineNr();
         String msg = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
         if (e instanceof JsonEOFException || msg.contains("end-of-input")) return "truncated JSON" + at;
-        int quote = msg.indexOf(": was expecting");
-        return "malformed JSON" + at + " (" + ParseSupport.oneLine(quote > 0 ? msg.substring(0, quote) : msg, 100) + ")";
+        // Jackson's messages go on with hints and source excerpts: keep the first clause
+        int cut = msg.length();
+        for (String marker : new String[] {": was expecting", ": expected", ": has to be", ": only regular", " (for ",
+                ", from `", "\n"}) {
+            int i = msg.indexOf(marker);
+            if (i > 0 && i < cut) cut = i;
+        }
+        return "malformed JSON" + at + " (" + ParseSupport.oneLine(msg.substring(0, cut), 100) + ")";
     }
 
     private static void readDump(JsonParser p, DumpState d) throws IOException {
