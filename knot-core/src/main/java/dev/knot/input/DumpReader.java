@@ -152,14 +152,10 @@ public final class DumpReader {
     // ---- bytes ----------------------------------------------------------------------------------------
 
     private static byte[] readAll(InputStream in, String source) throws IOException, UnreadableInputException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buf = new byte[1 << 16];
-        int n;
-        while ((n = in.read(buf)) > 0) {
-            if (out.size() > MAX_BYTES - n) throw tooLarge(source);
-            out.write(buf, 0, n);
-        }
-        return out.toByteArray();
+        // readNBytes collects chunks and copies once, unlike a growing ByteArrayOutputStream
+        byte[] bytes = in.readNBytes(MAX_BYTES);
+        if (bytes.length == MAX_BYTES && in.read() >= 0) throw tooLarge(source);
+        return bytes;
     }
 
     private static UnreadableInputException tooLarge(String source) {
