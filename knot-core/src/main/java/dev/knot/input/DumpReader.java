@@ -47,7 +47,7 @@ public final class DumpReader {
         } catch (AccessDeniedException e) {
             throw new UnreadableInputException(source, "permission denied");
         } catch (IOException e) {
-            throw new UnreadableInputException(source, "cannot read: " + ParseSupport.oneLine(e.getMessage(), 200));
+            throw new UnreadableInputException(source, cannotRead(e));
         }
     }
 
@@ -58,18 +58,23 @@ public final class DumpReader {
      */
     public static List<ThreadDump> read(String source, InputStream in) throws UnreadableInputException {
         String src = source == null || source.isBlank() ? "<input>" : ParseSupport.oneLine(source, 300);
-        byte[] bytes;
         try {
-            bytes = readAll(in, src);
-        } catch (IOException e) {
-            throw new UnreadableInputException(src, "cannot read: " + ParseSupport.oneLine(e.getMessage(), 200));
-        }
-        try {
+            byte[] bytes;
+            try {
+                bytes = readAll(in, src);
+            } catch (IOException e) {
+                throw new UnreadableInputException(src, cannotRead(e));
+            }
             return parseBytes(src, bytes);
         } catch (RuntimeException | StackOverflowError e) {
             // A parser bug must not become a stack trace for the user (the cause is kept for tests and logs).
             throw internalError(src, "cannot read this input", e);
         }
+    }
+
+    private static String cannotRead(IOException e) {
+        String msg = ParseSupport.oneLine(e.getMessage(), 200);
+        return msg.isEmpty() ? "cannot read (" + e.getClass().getSimpleName() + ")" : "cannot read: " + msg;
     }
 
     private static List<ThreadDump> parseBytes(String source, byte[] raw) throws UnreadableInputException {
