@@ -171,7 +171,7 @@ final class ActuatorJsonParser {
             StackFrame f = ParseSupport.frame(frameTexts.get(i), locks.get(i));
             if (f == null) {
                 warnings.add("\"" + b.name + "\": unreadable frame " + ParseSupport.oneLine(frameTexts.get(i), 80));
-                continue;
+                f = ParseSupport.unreadableFrame(frameTexts.get(i), locks.get(i));
             }
             frames.add(f);
         }

@@ -332,8 +332,7 @@ final class JcmdJsonParser {
             StackFrame f = ParseSupport.frame(t.stack.get(i), locks.get(i));
             if (f == null) {
                 warnings.add(who + ": unreadable frame \"" + ParseSupport.oneLine(t.stack.get(i), 80) + "\"");
-                f = new StackFrame(ParseSupport.oneLine(t.stack.get(i), 200), "", "", "", -1, false, locks.get(i),
-                        t.stack.get(i));
+                f = ParseSupport.unreadableFrame(t.stack.get(i), locks.get(i));
             }
             b.frames.add(f);
         }

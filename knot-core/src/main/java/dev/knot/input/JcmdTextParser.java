@@ -190,7 +190,7 @@ final class JcmdTextParser {
                 StackFrame f = ParseSupport.frame(frameTexts.get(i), frameLocks.get(i));
                 if (f == null) {
                     warn("unreadable frame of \"" + thread.name + "\": " + ParseSupport.oneLine(frameTexts.get(i), 80));
-                    continue;
+                    f = ParseSupport.unreadableFrame(frameTexts.get(i), frameLocks.get(i));
                 }
                 thread.frames.add(f);
             }

@@ -48,7 +48,8 @@ final class ParseSupport {
             if (inner >= 0) module = module.substring(inner + 1);
         }
         int dot = qualified.lastIndexOf('.');
-        if (dot <= 0 || dot == qualified.length() - 1 || qualified.indexOf(' ') >= 0) return null;
+        // no space check: Kotlin and Scala method names may contain spaces
+        if (dot <= 0 || dot == qualified.length() - 1) return null;
         String cls = qualified.substring(0, dot);
         String method = qualified.substring(dot + 1);
 
@@ -72,6 +73,15 @@ final class ParseSupport {
             }
         }
         return new StackFrame(cls, method, module, file, line, nativeMethod, locks, text.strip());
+    }
+
+    /**
+     * Stand-in for a frame line that cannot be split into class and method: kept (with its lock lines) so
+     * frame positions and lock evidence survive; the whole text is the class name.
+     */
+    static StackFrame unreadableFrame(String text, List<LockLine> locks) {
+        String t = oneLine(text, 300);
+        return new StackFrame(t, "", "", "", -1, false, locks, t);
     }
 
     /** {@code pkg.Cls@1a2b} (as {@code Objects.toIdentityString} prints it); the whole text is the id. */

@@ -263,7 +263,7 @@ final class ThreadInfoTextParser {
         /** The one object ThreadInfo says the thread waits for; the lock line wins over the header. */
         private void setWait(String verb, ObjectRef o, String text) {
             if (o == null) return;
-            if (waitObject != null && !text.startsWith("-") ) return;
+            if (waitObject != null && !text.startsWith("-")) return;
             waitObject = o;
             waitVerb = verb;
             waitText = text;
@@ -328,7 +328,7 @@ final class ThreadInfoTextParser {
                 StackFrame f = ParseSupport.frame(frameTexts.get(i), locks.get(i));
                 if (f == null) {
                     warn("unreadable frame of \"" + thread.name + "\": " + ParseSupport.oneLine(frameTexts.get(i), 80));
-                    continue;
+                    f = ParseSupport.unreadableFrame(frameTexts.get(i), locks.get(i));
                 }
                 frames.add(f);
             }

@@ -137,4 +137,29 @@ class JcmdTextParserTest {
         assertEquals("line " + lineOfNew + ": skipped: - something new", d.warnings().get(0));
         assertTrue(d.warnings().get(1).endsWith("skipped: this line is noise"), d.warnings().get(1));
     }
+
+    @Test
+    void unusualFramesKeepTheirPlaceAndLocks() {
+        String text = """
+                1
+                2026-11-21T23:05:00Z
+                25
+
+                #5 "k" BLOCKED 2026-11-21T23:05:00Z
+                    at com.example.MyTest.test something works(MyTest.kt:12)
+                    - waiting to lock <java.lang.Object@1>
+                    at NoDotHere(Weird.java:1)
+                    - locked <java.lang.Object@2>
+                    at Main.main(Main.java:3)
+                """;
+        ThreadDump d = JcmdTextParser.parse("u", text).get(0);
+        DumpedThread t = d.threads().get(0);
+        assertEquals(3, t.frames().size());
+        assertEquals("test something works", t.frames().get(0).method());
+        assertEquals("MyTest.kt", t.frames().get(0).file());
+        assertEquals("NoDotHere(Weird.java:1)", t.frames().get(1).className());
+        assertEquals("java.lang.Object@2", lock(t, LockLine.Action.LOCKED).line().object().id());
+        assertEquals(1, lock(t, LockLine.Action.LOCKED).frame());
+        assertEquals(1, d.warnings().size(), d.warnings().toString());
+    }
 }
