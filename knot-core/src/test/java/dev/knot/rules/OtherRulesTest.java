@@ -1,0 +1,69 @@
+package dev.knot.rules;
+
+import static dev.knot.rules.MiniDump.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.knot.findings.Report;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Orphaned locks, contention and stalls. */
+class OtherRulesTest {
+
+    @Test
+    void orphanedLockIsCertainOnJdk17AndLikelyWhereVirtualThreadsCanHideIt() {
+        assertEquals(List.of("orphaned-lock certain [w1, w2]"), keys(new MiniDump("17.0.15+6")
+                .thread("w1", "WAITING (parking)", lockWait("0xa"))
+                .thread("w2", "WAITING (parking)", lockWait("0xa"))
+                .analyze()));
+        Report r25 = new MiniDump("25.0.3+9-LTS")
+                .thread("w1", "WAITING (parking)", lockWait("0xa"))
+                .analyze();
+        assertEquals(List.of("orphaned-lock likely [w1]"), keys(r25));
+        assertTrue(r25.findings().get(0).why().contains("virtual thread"), r25.findings().get(0).why());
+    }
+
+    @Test
+    void withoutOwnersListedALockWaitIsNotCalledOrphaned() {
+        Report r = new MiniDump("17.0.15+6").withoutOwners()
+                .thread("w1", "WAITING (parking)", lockWait("0xa"))
+                .analyze();
+        assertTrue(r.findings().isEmpty(), keys(r).toString());
+    }
+
+    @Test
+    void contentionNeedsTwoWaitersAndNamesTheHolderFirst() {
+        List<String> holder = List.of("at java.lang.Thread.sleep(java.base@25.0.3/Native Method)",
+                "at app.Audit.flush(Audit.java:9)", "- locked <0x1> (a app.Audit)");
+        Report one = new MiniDump("25.0.3+9-LTS")
+                .thread("flusher", "TIMED_WAITING (sleeping)", holder)
+                .thread("r1", "BLOCKED (on object monitor)", blockedOn("0x1", "app.Audit"))
+                .analyze();
+        assertTrue(one.findings().isEmpty(), keys(one).toString());
+        Report two = new MiniDump("25.0.3+9-LTS")
+                .thread("flusher", "TIMED_WAITING (sleeping)", holder)
+                .thread("r1", "BLOCKED (on object monitor)", blockedOn("0x1", "app.Audit"))
+                .thread("r2", "BLOCKED (on object monitor)", blockedOn("0x1", "app.Audit"))
+                .analyze();
+        assertEquals(List.of("contention certain [flusher, r1, r2]"), keys(two));
+        assertTrue(!two.hangFound());
+    }
+
+    @Test
+    void stallNeedsNoMovementAcrossDumps() {
+        List<String> join = parked("0xcf", "java.util.concurrent.CompletableFuture$Signaller",
+                "java.util.concurrent.CompletableFuture.join(java.base@25.0.3/CompletableFuture.java:2138)");
+        MiniDump first = new MiniDump("25.0.3+9-LTS", "2026-11-21 23:00:00")
+                .thread("checkout", "WAITING (parking)", 0.5, join).thread("web", "RUNNABLE", 10, running());
+        MiniDump still = new MiniDump("25.0.3+9-LTS", "2026-11-21 23:01:00")
+                .thread("checkout", "WAITING (parking)", 0.5, join).thread("web", "RUNNABLE", 20, running());
+        MiniDump moved = new MiniDump("25.0.3+9-LTS", "2026-11-21 23:01:00")
+                .thread("checkout", "WAITING (parking)", 7.5, join).thread("web", "RUNNABLE", 20, running());
+        Report stalled = MiniDump.analyze(List.of(still, first));
+        assertEquals(List.of("stall likely [checkout]"), keys(stalled));
+        assertTrue(stalled.findings().get(0).story().get(0).contains("over 60 s"), stalled.findings().get(0).story().toString());
+        assertTrue(MiniDump.analyze(List.of(first, moved)).findings().isEmpty());
+        assertTrue(first.analyze().findings().isEmpty(), "one dump cannot show a stall");
+    }
+}
