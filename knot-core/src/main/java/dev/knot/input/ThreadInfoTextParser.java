@@ -70,7 +70,6 @@ final class ThreadInfoTextParser {
 
         // current thread
         private DumpedThread.Builder thread;
-        private Kind kind;
         private final List<String> frameTexts = new ArrayList<>();
         private final List<List<LockLine>> frameLocks = new ArrayList<>();
         private final List<LockLine> beforeFrames = new ArrayList<>();
@@ -99,8 +98,7 @@ final class ThreadInfoTextParser {
                 }
                 if (s.startsWith("Full thread dump")) {
                     endDump();
-                    String v = s.substring("Full thread dump".length()).strip();
-                    jvmVersion = v.endsWith(":") ? v.substring(0, v.length() - 1) : v;
+                    jvmVersion = versionOf(s.substring("Full thread dump".length()));
                     continue;
                 }
                 if (s.equals("<EndOfDump>")) {
@@ -120,10 +118,29 @@ final class ThreadInfoTextParser {
             return dumps;
         }
 
+        /**
+         * {@code OpenJDK 64-Bit Server VM (25.0.3+9-LTS mixed mode, sharing):} → {@code 25.0.3+9-LTS};
+         * {@code Java HotSpot(TM) Client VM 1.6.0_03-b05} → {@code 1.6.0_03-b05}.
+         */
+        static String versionOf(String text) {
+            String v = text.strip();
+            if (v.endsWith(":")) v = v.substring(0, v.length() - 1).strip();
+            for (int open = v.lastIndexOf('('); open >= 0; open = open == 0 ? -1 : v.lastIndexOf('(', open - 1)) {
+                if (open + 1 < v.length() && Character.isDigit(v.charAt(open + 1))) {
+                    String inner = v.substring(open + 1);
+                    int end = 0;
+                    while (end < inner.length() && inner.charAt(end) != ' ' && inner.charAt(end) != ')') end++;
+                    return inner.substring(0, end);
+                }
+            }
+            int sp = v.lastIndexOf(' ');
+            String last = v.substring(sp + 1);
+            return !last.isEmpty() && Character.isDigit(last.charAt(0)) ? last : v;
+        }
+
         private void startThread(String line, Kind k, int number) {
             endThread();
             thread = DumpedThread.builder("");
-            kind = k;
             thread.headerLine = line;
             thread.lineNumber = number;
             if (k == Kind.THREAD_AT) {

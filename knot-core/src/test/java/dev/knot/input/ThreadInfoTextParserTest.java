@@ -82,7 +82,7 @@ class ThreadInfoTextParserTest {
         // JDK 25: Object.wait shows wait0 on top, and Spring prints "parking to wait for"
         ThreadDump d25 = TestDumps.readOne("jdk/tizoo-jdk25-actuator.txt");
         assertEquals(Instant.parse("2026-11-22T00:14:26Z"), d25.time());
-        assertEquals("OpenJDK 64-Bit Server VM (25.0.3+9-LTS mixed mode, sharing)", d25.jvmVersion());
+        assertEquals("25.0.3+9-LTS", d25.jvmVersion());
         LockLine wait = thread(d25, "waiter").frames().get(0).locks().get(0);
         assertEquals(LockLine.Action.WAITING_ON, wait.action());
         assertTrue(wait.text().startsWith("- parking to wait for"), wait.text());
@@ -103,7 +103,7 @@ class ThreadInfoTextParserTest {
         assertEquals(DumpFormat.THREADINFO_TEXT, d.format());
         assertEquals(119, d.threads().size());
         assertEquals(Instant.parse("2008-11-20T09:28:02Z"), d.time());
-        assertEquals("Java HotSpot(TM) 64-Bit Server VM (11.0-b15 mixed mode)", d.jvmVersion());
+        assertEquals("11.0-b15", d.jvmVersion());
         assertTrue(d.warnings().isEmpty(), d.warnings().toString());
 
         DumpedThread timer = thread(d, "Timer-180");
@@ -134,7 +134,7 @@ class ThreadInfoTextParserTest {
                 Instant.parse("2007-11-06T10:30:46Z")), dumps.stream().map(ThreadDump::time).toList());
         for (ThreadDump d : dumps) {
             assertEquals(DumpFormat.THREADINFO_TEXT, d.format());
-            assertEquals("Java HotSpot(TM) Client VM 1.6.0_03-b05", d.jvmVersion());
+            assertEquals("1.6.0_03-b05", d.jvmVersion());
             assertTrue(d.warnings().isEmpty(), d.warnings().toString());
         }
         ThreadDump d = dumps.get(0);
