@@ -45,7 +45,8 @@ class DeadlockRuleTest {
                         "- locked <0x1> (a app.Lock)"))
                 .thread("other", "BLOCKED (on object monitor)", blockedOn("0x1", "app.Lock"))
                 .analyze();
-        assertTrue(r.findings().stream().noneMatch(f -> f.kind().hang()), keys(r).toString());
+        // nobody visible holds 0x1 (a monitor cannot outlive its owner, so the owner is hidden): not "waiter"
+        assertEquals(List.of("orphaned-lock likely [other]"), keys(r));
     }
 
     @Test
