@@ -157,7 +157,11 @@ final class JstackTextParser {
             endThread();
             finishDump();
             dumpHasContent = true;
+            // "Java HotSpot(TM) Client VM (1.5.0_06-b05 mixed mode)": the version is the first "(" followed by a digit
             int open = raw.indexOf('(');
+            while (open >= 0 && (open + 1 >= raw.length() || !Character.isDigit(raw.charAt(open + 1)))) {
+                open = raw.indexOf('(', open + 1);
+            }
             if (open > 0) {
                 int sp = raw.indexOf(' ', open);
                 int close = raw.indexOf(')', open);

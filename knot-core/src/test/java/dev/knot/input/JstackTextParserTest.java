@@ -81,6 +81,13 @@ class JstackTextParserTest {
     }
 
     @Test
+    void versionIsTheParenthesisedNumberNotTheTrademark() {
+        String text = "Full thread dump Java HotSpot(TM) Client VM (1.5.0_06-b05 mixed mode):\n\n"
+                + "\"main\" prio=5 tid=0x1 nid=0x2 runnable [0x3..0x4]\n\tat app.Main.main(Main.java:1)\n";
+        assertEquals("1.5.0_06-b05", JstackTextParser.parse("x", text).get(0).jvmVersion());
+    }
+
+    @Test
     void lambdaAndUnknownSourceFrames() {
         StackFrame f = JstackTextParser.parseFrame("at HangZoo$$Lambda/0x000000000c040c00.run(Unknown Source)", List.of());
         assertEquals("HangZoo$$Lambda/0x000000000c040c00", f.className());
