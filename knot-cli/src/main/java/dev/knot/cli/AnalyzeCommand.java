@@ -4,6 +4,7 @@ import dev.knot.findings.Report;
 import dev.knot.input.DumpReader;
 import dev.knot.input.ThreadDump;
 import dev.knot.input.UnreadableInputException;
+import dev.knot.render.HtmlRenderer;
 import dev.knot.render.JsonRenderer;
 import dev.knot.render.TextRenderer;
 import dev.knot.rules.Analyzer;
@@ -48,7 +49,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     List<String> files;
 
     @Option(names = {"-f", "--format"}, defaultValue = "text", paramLabel = "FORMAT",
-            description = "text (default) or json (schema knot-report, version " + JsonRenderer.VERSION + ").")
+            description = "text (default), json (schema knot-report, version " + JsonRenderer.VERSION + ") or html (one self-contained page).")
     String format;
 
     @Option(names = "--color", defaultValue = "auto", paramLabel = "WHEN",
@@ -61,8 +62,8 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        if (!format.equals("text") && !format.equals("json")) {
-            err.println("knot analyze: unknown --format '" + format + "' (use text or json)");
+        if (!List.of("text", "json", "html").contains(format)) {
+            err.println("knot analyze: unknown --format '" + format + "' (use text, json or html)");
             return ExitCodes.USAGE;
         }
         if (!List.of("auto", "always", "never").contains(color)) {
@@ -85,6 +86,8 @@ final class AnalyzeCommand implements Callable<Integer> {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
         if (format.equals("json")) {
             new JsonRenderer().render(report, out);
+        } else if (format.equals("html")) {
+            new HtmlRenderer().render(report, out);
         } else {
             new TextRenderer(Terminal.color(color)).render(report, out);
         }

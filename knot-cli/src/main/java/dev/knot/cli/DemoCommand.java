@@ -7,6 +7,7 @@ import dev.knot.findings.Report;
 import dev.knot.input.DumpReader;
 import dev.knot.input.ThreadDump;
 import dev.knot.input.UnreadableInputException;
+import dev.knot.render.HtmlRenderer;
 import dev.knot.render.JsonRenderer;
 import dev.knot.render.TextRenderer;
 import dev.knot.rules.Analyzer;
@@ -44,7 +45,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--json-dump", description = "Analyse the JSON dump (jcmd Thread.dump_to_file format, JDK 21+) instead of the text one.")
     boolean jsonDump;
 
-    @Option(names = {"-f", "--format"}, defaultValue = "text", paramLabel = "FORMAT", description = "text or json.")
+    @Option(names = {"-f", "--format"}, defaultValue = "text", paramLabel = "FORMAT", description = "text (default), json or html.")
     String format;
 
     @Option(names = "--color", defaultValue = "auto", paramLabel = "WHEN", description = "auto, always or never.")
@@ -57,6 +58,10 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        if (!List.of("text", "json", "html").contains(format)) {
+            err.println("knot demo: unknown --format '" + format + "' (use text, json or html)");
+            return ExitCodes.USAGE;
+        }
         if (list) {
             for (Class<?> c : Examples.all()) {
                 Expected e = Examples.expected(c);
@@ -113,6 +118,8 @@ final class DemoCommand implements Callable<Integer> {
         Report report = Analyzer.analyze(parsed);
         if (format.equals("json")) {
             new JsonRenderer().render(report, out);
+        } else if (format.equals("html")) {
+            new HtmlRenderer().render(report, out);
         } else {
             new TextRenderer(Terminal.color(color)).render(report, out);
         }

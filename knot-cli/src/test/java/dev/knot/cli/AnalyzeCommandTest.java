@@ -105,6 +105,18 @@ class AnalyzeCommandTest {
     }
 
     @Test
+    void htmlIsOneEscapedPage() throws IOException {
+        Run r = knot("analyze", "--format", "html", resource("jdk25-jstack-l.txt").toString());
+        assertEquals(ExitCodes.HANG, r.exit(), r.err());
+        assertTrue(r.out().startsWith("<!DOCTYPE html>"), r.out());
+        assertTrue(r.out().strip().endsWith("</html>"));
+        assertTrue(r.out().contains("HangZoo$MonA1 &lt;0x000000069ed01ff0&gt;"), "escaped");
+        assertFalse(r.out().contains("<0x"), "nothing from the dump is interpreted as markup");
+        assertFalse(r.out().contains("<script"), "self-contained and inert");
+        assertEquals(6, r.out().split("class=\"f hang\"", -1).length - 1, "one block per hang finding");
+    }
+
+    @Test
     void healthyDumpExitsZero() throws IOException {
         String healthy = "2026-11-21 23:04:36\nFull thread dump OpenJDK 64-Bit Server VM (25.0.3+9-LTS mixed mode, sharing):\n\n"
                 + "\"pool-1-thread-1\" #21 [7459] prio=5 os_prio=0 cpu=0.30ms elapsed=2.35s tid=0x1 nid=7459 waiting on condition  [0x1]\n"
