@@ -51,6 +51,7 @@ public final class GraphBuilder {
         }
         inferUnlistedOwners();
         inferClassInitWaits();
+        inferReleasersBlockedBehindWaiter();
         return new WaitGraph(dump, threads, resources, edges, ownersListed);
     }
 
@@ -235,6 +236,40 @@ public final class GraphBuilder {
                 }
             }
         }
+    }
+
+    /**
+     * A thread waiting (without timeout) for a signal nobody is known to give, while holding a lock that other
+     * threads are blocked on: whoever would give the signal is most likely among those blocked threads (a
+     * notifier that must take the lock first, consumers that need the producer's lock). Recorded as LIKELY
+     * can-be-released-by edges, which close the cycle the deadlock rule reports.
+     */
+    private void inferReleasersBlockedBehindWaiter() {
+        List<Edge> added = new ArrayList<>();
+        for (Edge w : edges) {
+            if (w.type() != Edge.Type.WAITS_FOR || w.timed() || w.resource().kind().owned() || w.mode() == WaitMode.TAKE
+                    || w.thread().role() != Role.APPLICATION || hasUnblocker(w.resource())) {
+                continue;
+            }
+            for (Edge h : edges) {
+                if (h.type() != Edge.Type.HELD_BY || h.thread() != w.thread() || h.certainty() != Certainty.CERTAIN) continue;
+                for (Edge b : edges) {
+                    if (b.type() != Edge.Type.WAITS_FOR || b.resource() != h.resource() || b.thread() == w.thread() || b.timed()) continue;
+                    added.add(new Edge(Edge.Type.CAN_BE_RELEASED_BY, b.thread(), w.resource(), null, false, Certainty.LIKELY,
+                            b.site(), List.of("\"" + b.thread().name() + "\" is blocked on " + h.resource().label() + ", held by \""
+                                    + w.thread().name() + "\" while it waits: the thread that would release "
+                                    + w.resource().label() + " is most likely among such threads")));
+                }
+            }
+        }
+        edges.addAll(added);
+    }
+
+    private boolean hasUnblocker(Resource r) {
+        for (Edge e : edges) {
+            if (e.resource() == r && e.type() != Edge.Type.WAITS_FOR) return true;
+        }
+        return false;
     }
 
     private boolean hasWait(ThreadNode t) {

@@ -120,37 +120,41 @@ final class DeadlockRule implements Rule {
 
     // ---- hold and wait --------------------------------------------------------------------------
 
-    /** t waits without timeout for a signal nobody is known to give, while holding what others are blocked on. */
+    /**
+     * t waits without timeout for a signal whose only likely releasers are threads blocked on a lock t holds
+     * (the model's inferred can-be-released-by edges).
+     */
     private static Finding holdAndWait(WaitGraph g, ThreadNode t, Claimed claimed) {
         if (!g.stuck(t)) return null;
         Edge w = g.waitOf(t);
-        if (w.resource().kind().owned() || !g.unblockers(w.resource()).isEmpty()) return null;
-        if (w.mode() == WaitMode.TAKE) return null; // a consumer holding a lock is handled the same way below
-        Map<Edge, List<ThreadNode>> blockedOnHeld = new LinkedHashMap<>();
-        for (Edge h : g.holdsOf(t)) {
-            if (h.certainty() != Certainty.CERTAIN) continue;
-            List<ThreadNode> ws = new ArrayList<>();
-            for (Edge we : g.waitersOf(h.resource())) {
-                if (we.thread() != t && !we.timed() && !claimed.has(we.thread())) ws.add(we.thread());
-            }
-            if (!ws.isEmpty()) blockedOnHeld.put(h, ws);
-        }
-        if (blockedOnHeld.isEmpty()) return null;
+        List<Edge> releasers = g.releasersOf(w.resource());
+        if (!g.holdersOf(w.resource()).isEmpty() || releasers.isEmpty()) return null;
         List<ThreadNode> members = new ArrayList<>();
         members.add(t);
         List<String> story = new ArrayList<>();
         List<Edge> edges = new ArrayList<>();
         edges.add(w);
         story.add(Story.waits(w));
-        for (Map.Entry<Edge, List<ThreadNode>> e : blockedOnHeld.entrySet()) {
-            story.add("  while it " + Story.holds(e.getKey()).substring(Story.quote(t).length() + 1));
-            edges.add(e.getKey());
-            for (ThreadNode b : e.getValue()) {
-                if (!members.contains(b)) members.add(b);
-                edges.add(g.waitOf(b));
-                story.add(Story.waits(g.waitOf(b)));
+        for (Edge h : g.holdsOf(t)) {
+            boolean relevant = false;
+            for (Edge r : releasers) {
+                Edge rw = g.waitOf(r.thread());
+                if (rw != null && rw.resource() == h.resource() && !claimed.has(r.thread())) {
+                    if (!relevant) {
+                        story.add("  while it " + Story.holds(h).substring(Story.quote(t).length() + 1));
+                        edges.add(h);
+                        relevant = true;
+                    }
+                    if (!members.contains(r.thread())) {
+                        members.add(r.thread());
+                        edges.add(r);
+                        edges.add(rw);
+                        story.add(Story.waits(rw));
+                    }
+                }
             }
         }
+        if (members.size() < 2) return null;
         String signal = signalOf(w);
         List<ThreadNode> others = members.subList(1, members.size());
         String summary = "\"" + t.name() + "\" waits for " + signal + " while holding a lock that " + Story.list(others)
