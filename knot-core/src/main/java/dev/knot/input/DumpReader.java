@@ -118,7 +118,7 @@ public final class DumpReader {
             case JCMD_TEXT -> JcmdTextParser.parse(source, text);
             case THREADINFO_TEXT -> ThreadInfoTextParser.parse(source, text);
             case JSTACK -> JstackTextParser.parse(source, text);
-            case LIVE -> List.of();
+            case LIVE -> List.of(KnotSnapshots.read(source, jsonStart == 0 ? text : text.substring(jsonStart)));
         };
     }
 
@@ -133,7 +133,7 @@ public final class DumpReader {
         List<String> w = new ArrayList<>(extra);
         w.addAll(d.warnings());
         return new ThreadDump(d.source(), d.format(), d.time(), d.processId(), d.jvmVersion(), d.threads(),
-                d.jdkDeadlocks(), w);
+                d.jdkDeadlocks(), w, d.facts());
     }
 
     /**

@@ -29,6 +29,7 @@ final class FormatDetector {
         boolean startsJson = !head.isEmpty() && (head.charAt(0) == '{' || head.charAt(0) == '[');
         int jcmdMarker = head.indexOf("\"threadDump\"");
         int actuatorMarker = Math.max(head.indexOf("\"threadName\""), head.indexOf("\"threads\""));
+        if (startsJson && head.contains("\"knotSnapshot\"")) return new Detection(List.of(DumpFormat.LIVE), first, "");
         if (startsJson && jcmdMarker >= 0) return new Detection(List.of(DumpFormat.JCMD_JSON), first, "");
         if (startsJson && actuatorMarker >= 0) return new Detection(List.of(DumpFormat.ACTUATOR_JSON), first, "");
         if (!startsJson && jcmdMarker >= 0) {

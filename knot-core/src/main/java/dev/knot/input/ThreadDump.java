@@ -14,11 +14,19 @@ import java.util.List;
  * @param threads       every thread the input lists
  * @param jdkDeadlocks  the JVM's own "Found one Java-level deadlock" sections, as thread-name cycles
  * @param warnings      what was skipped or guessed while reading (partly readable input)
+ * @param facts         what a live snapshot proved beyond the dump format (empty for dumps)
  */
 public record ThreadDump(String source, DumpFormat format, Instant time, String processId, String jvmVersion,
-                         List<DumpedThread> threads, List<List<String>> jdkDeadlocks, List<String> warnings) {
+                         List<DumpedThread> threads, List<List<String>> jdkDeadlocks, List<String> warnings,
+                         List<LiveFact> facts) {
+
+    public ThreadDump(String source, DumpFormat format, Instant time, String processId, String jvmVersion,
+                      List<DumpedThread> threads, List<List<String>> jdkDeadlocks, List<String> warnings) {
+        this(source, format, time, processId, jvmVersion, threads, jdkDeadlocks, warnings, List.of());
+    }
 
     public ThreadDump {
+        facts = facts == null ? List.of() : List.copyOf(facts);
         source = source == null ? "" : source;
         processId = processId == null ? "" : processId;
         jvmVersion = jvmVersion == null ? "" : jvmVersion;

@@ -1,0 +1,34 @@
+package dev.knot.input;
+
+/**
+ * Something a live snapshot proves that no thread dump prints: who holds a permit or a read lock, who runs
+ * a task, which pool's queue holds the task a thread waits for. Dumps have none; the Knot agent adds them.
+ *
+ * @param kind     what is proved
+ * @param objectId the resource, as the snapshot names it in lock lines ({@code Class@identityHash})
+ * @param threadId the thread concerned ({@link DumpedThread#id()}), empty if none
+ * @param detail   human-readable proof, e.g. {@code permits available: 0 of 1}, {@code acquired at Foo.bar(Foo.java:12)}
+ */
+public record LiveFact(Kind kind, String objectId, String threadId, String detail) {
+
+    public LiveFact {
+        threadId = threadId == null ? "" : threadId;
+        detail = detail == null ? "" : detail;
+    }
+
+    public enum Kind {
+        /** The thread holds the object: a Semaphore permit, a read lock, a pooled object (from tracking or reflection). */
+        HOLDS,
+        /** The thread is running the task / will complete the future. */
+        RUNS,
+        /**
+         * The awaited task sits in the queue of an executor, and only that executor's workers can run it;
+         * one fact per worker of that executor (threadId = the worker).
+         */
+        QUEUED_FOR,
+        /** State of the object, for the story (no thread): permits, counts, queue depth and capacity. */
+        STATE,
+        /** The set of HOLDS facts for this object is complete (tracking saw every acquire since start). */
+        HOLDERS_COMPLETE
+    }
+}
