@@ -11,6 +11,11 @@ package dev.knot.input;
  */
 public record LiveFact(Kind kind, String objectId, String threadId, String detail) {
 
+    /** Object id of STATE facts about the whole JVM. */
+    public static final String JVM = "jvm";
+    /** STATE detail recorded when the snapshot listed every virtual thread (or the JVM cannot have any). */
+    public static final String ALL_VIRTUAL_THREADS_LISTED = "all virtual threads listed";
+
     public LiveFact {
         threadId = threadId == null ? "" : threadId;
         detail = detail == null ? "" : detail;

@@ -2,6 +2,7 @@ package dev.knot.model;
 
 import dev.knot.input.DumpFormat;
 import dev.knot.input.DumpedThread;
+import dev.knot.input.LiveFact;
 import dev.knot.input.LockLine;
 import dev.knot.input.ObjectRef;
 import dev.knot.input.StackFrame;
@@ -26,6 +27,8 @@ public final class GraphBuilder {
     private final List<ThreadNode> threads = new ArrayList<>();
     private final Map<String, Resource> resources = new LinkedHashMap<>();
     private final List<Edge> edges = new ArrayList<>();
+    private final Map<String, List<String>> notes = new HashMap<>();
+    private final Set<Resource> holdersComplete = new HashSet<>();
 
     private GraphBuilder(ThreadDump dump) {
         this.dump = dump;
@@ -49,10 +52,11 @@ public final class GraphBuilder {
             holds(t);
             waits(t);
         }
+        applyFacts();
         inferUnlistedOwners();
         inferClassInitWaits();
         inferReleasersBlockedBehindWaiter();
-        return new WaitGraph(dump, threads, resources, edges, ownersListed);
+        return new WaitGraph(dump, threads, resources, edges, ownersListed, notes, holdersComplete);
     }
 
     // ---- holds ----------------------------------------------------------------------------------
@@ -170,6 +174,47 @@ public final class GraphBuilder {
         edges.add(new Edge(Edge.Type.WAITS_FOR, t, r, mode, timed, Certainty.CERTAIN, site != null ? site : f, evidence));
     }
 
+    // ---- what a live snapshot proved ---------------------------------------------------------------
+
+    /** Live facts become CERTAIN edges: permit and read-lock holders, task runners, queued-for workers. */
+    private void applyFacts() {
+        if (dump.facts().isEmpty()) return;
+        Map<String, ThreadNode> byId = new HashMap<>();
+        for (ThreadNode t : threads) byId.putIfAbsent(t.dumped().id(), t);
+        for (LiveFact f : dump.facts()) {
+            if (f.kind() == LiveFact.Kind.STATE) {
+                notes.computeIfAbsent(f.objectId(), k -> new ArrayList<>()).add(f.detail());
+                continue;
+            }
+            Resource r = resources.get(f.objectId());
+            if (r == null) {
+                int at = f.objectId().lastIndexOf('@');
+                String cls = at > 0 ? f.objectId().substring(0, at) : f.objectId();
+                Blockers.Classified c = Blockers.classify(cls, List.of());
+                r = resource(c == null ? ResourceKind.UNKNOWN_PARK : c.kind(), new ObjectRef(f.objectId(), cls));
+            }
+            if (f.kind() == LiveFact.Kind.HOLDERS_COMPLETE) {
+                holdersComplete.add(r);
+                continue;
+            }
+            ThreadNode t = byId.get(f.threadId());
+            if (t == null) continue;
+            Edge.Type type = f.kind() == LiveFact.Kind.HOLDS ? Edge.Type.HELD_BY : Edge.Type.CAN_BE_RELEASED_BY;
+            edges.add(new Edge(type, t, r, null, false, Certainty.CERTAIN, null,
+                    List.of("live: \"" + t.name() + "\" " + f.detail())));
+        }
+        // state notes become part of the waits' evidence
+        for (int i = 0; i < edges.size(); i++) {
+            Edge e = edges.get(i);
+            List<String> n = notes.get(e.resource().key());
+            if (e.type() == Edge.Type.WAITS_FOR && n != null) {
+                List<String> ev = new ArrayList<>(e.evidence());
+                for (String s : n) ev.add("live: " + e.resource().label() + ": " + s);
+                edges.set(i, new Edge(e.type(), e.thread(), e.resource(), e.mode(), e.timed(), e.certainty(), e.site(), ev));
+            }
+        }
+    }
+
     // ---- inference where the input is silent ------------------------------------------------------
 
     /**
@@ -210,7 +255,7 @@ public final class GraphBuilder {
      * another one is initialising.
      */
     private void inferClassInitWaits() {
-        if (dump.format() == DumpFormat.JSTACK || dump.format() == DumpFormat.LIVE) return;
+        if (dump.format() == DumpFormat.JSTACK) return;
         List<ThreadNode> inInit = new ArrayList<>();
         for (ThreadNode t : threads) {
             if (t.state() == ThreadState.RUNNABLE && !t.frames().isEmpty() && t.frames().get(0).method().equals("<clinit>")

@@ -14,6 +14,7 @@ import java.util.Map;
  * them, each with evidence and certainty. Built by {@link GraphBuilder}; read by the rules.
  */
 public final class WaitGraph {
+
     private final ThreadDump dump;
     private final List<ThreadNode> threads;
     private final Map<String, ThreadNode> byKey = new HashMap<>();
@@ -26,9 +27,13 @@ public final class WaitGraph {
     private final Map<Resource, List<Edge>> releasersOf = new HashMap<>();
     private final Map<String, List<ThreadNode>> pools = new LinkedHashMap<>();
     private final boolean ownersListed;
+    private final Map<String, List<String>> notes;
+    private final java.util.Set<Resource> holdersComplete;
 
     WaitGraph(ThreadDump dump, List<ThreadNode> threads, Map<String, Resource> resources, List<Edge> edges,
-              boolean ownersListed) {
+              boolean ownersListed, Map<String, List<String>> notes, java.util.Set<Resource> holdersComplete) {
+        this.notes = Map.copyOf(notes);
+        this.holdersComplete = java.util.Set.copyOf(holdersComplete);
         this.dump = dump;
         this.threads = List.copyOf(threads);
         this.resources = Collections.unmodifiableMap(new LinkedHashMap<>(resources));
@@ -111,6 +116,21 @@ public final class WaitGraph {
         return ownersListed;
     }
 
+    /** What a live snapshot recorded about an object or a pool (by id or pool name): permits, counts, sizes. */
+    public List<String> notes(String objectIdOrPool) {
+        return notes.getOrDefault(objectIdOrPool, List.of());
+    }
+
+    /** A live snapshot saw every holder of this resource (its certain held-by edges are all there is). */
+    public boolean holdersComplete(Resource r) {
+        return holdersComplete.contains(r);
+    }
+
+    /** True for a live snapshot, where permits, read locks and runners are facts rather than inferences. */
+    public boolean live() {
+        return dump.format() == dev.knot.input.DumpFormat.LIVE;
+    }
+
     /** Owned resources: their holders; others: their known releasers. The threads a waiter depends on. */
     public List<Edge> unblockers(Resource r) {
         List<Edge> h = holdersOf(r);
@@ -150,6 +170,7 @@ public final class WaitGraph {
 
     /** The format and version, for "how to get better evidence" hints. */
     public boolean mayHideVirtualThreads() {
+        if (live()) return !notes(dev.knot.input.LiveFact.JVM).contains(dev.knot.input.LiveFact.ALL_VIRTUAL_THREADS_LISTED);
         String v = dump.jvmVersion();
         boolean textFormat = dump.format() == dev.knot.input.DumpFormat.JSTACK
                 || dump.format() == dev.knot.input.DumpFormat.THREADINFO_TEXT

@@ -80,8 +80,7 @@ final class OrphanedLockRule implements Rule {
                     + " could be inside the lock: most likely its owner ended without unlocking.";
             missing.add("take `jstack -l <pid>` (lists lock owners) or " + Story.attachHint());
         } else {
-            boolean noVirtualThreads = g.dump().format() == DumpFormat.LIVE
-                    || !hidesVirtual && g.dump().format() == DumpFormat.JSTACK;
+            boolean noVirtualThreads = !hidesVirtual && (g.live() || g.dump().format() == DumpFormat.JSTACK);
             certainty = noVirtualThreads ? Certainty.CERTAIN : Certainty.LIKELY;
             story.add("no live thread lists " + r.label() + " among its locked ownable synchronizers");
             why = "The dump lists the owner of every java.util.concurrent lock held by a live platform thread, and none holds"

@@ -25,6 +25,9 @@ final class SelfDeadlockRule implements Rule {
             if (claimed.has(t) || !g.stuck(t)) continue;
             Edge w = g.waitOf(t);
             Finding f = ownsWhatItWaitsFor(g, t, w);
+            if (f == null) f = provenSoleHolder(g, t, w);
+            if (f == null) f = provenQueuedBehindItself(g, t, w);
+            if (f == null && hasCertainUnblockers(g, w)) continue; // a live snapshot named someone else
             if (f == null && nobodyRunning) f = readToWriteUpgrade(g, t, w);
             if (f == null && nobodyRunning) f = semaphoreTakenTwice(g, t, w);
             if (f == null && nobodyRunning) f = singleWorkerWaitsOnItsQueue(g, t, w);
@@ -50,6 +53,70 @@ final class SelfDeadlockRule implements Rule {
             }
         }
         return null;
+    }
+
+    private static boolean hasCertainUnblockers(WaitGraph g, Edge w) {
+        for (Edge u : g.unblockers(w.resource())) {
+            if (u.certainty() == Certainty.CERTAIN) return true;
+        }
+        return false;
+    }
+
+    /**
+     * A live snapshot proved the holders of a Semaphore's permits or a read-write lock's read locks, and the
+     * waiter is the only one: nobody else can release what it waits for.
+     */
+    private static Finding provenSoleHolder(WaitGraph g, ThreadNode t, Edge w) {
+        ResourceKind k = w.resource().kind();
+        boolean upgrade = k == ResourceKind.READ_WRITE_LOCK && w.mode() == WaitMode.WRITE_LOCK;
+        if (k != ResourceKind.SEMAPHORE && !upgrade) return null;
+        List<Edge> holders = g.holdersOf(w.resource());
+        if (holders.isEmpty() || !g.holdersComplete(w.resource())) return null;
+        for (Edge h : holders) {
+            if (h.thread() != t || h.certainty() != Certainty.CERTAIN) return null;
+        }
+        Edge h = holders.get(0);
+        String what = upgrade ? "the read lock" : "the permits";
+        List<String> story = new ArrayList<>();
+        story.add(Story.holds(h) + (h.evidence().isEmpty() ? "" : " (" + h.evidence().get(0).replace("live: ", "") + ")"));
+        story.add(Story.andWaits(w));
+        for (String n : g.notes(w.resource().key())) story.add("  " + w.resource().label() + ": " + n);
+        return new Finding(Kind.SELF_DEADLOCK, Certainty.CERTAIN, List.of(t.name()),
+                "\"" + t.name() + "\" waits for " + (upgrade ? "the write lock of " : "a permit of ") + w.resource().label()
+                        + " while it holds " + what + " itself, and no other thread holds any",
+                story,
+                upgrade ? "ReentrantReadWriteLock does not allow upgrading: the write lock waits for every reader to leave,"
+                        + " including the waiting thread itself."
+                        : "A Semaphore is neither reentrant nor owned: the permits this thread took are gone until it releases"
+                        + " them, which it cannot do while it waits for another.",
+                upgrade ? "Release the read lock before taking the write lock (then re-check the state), or take the write"
+                        + " lock from the start, or use StampedLock.tryConvertToWriteLock."
+                        : "Do not acquire the same semaphore on a path that already holds a permit (pass the permit down, or split"
+                        + " an unguarded helper out of the guarded method); release in finally.",
+                List.of(), List.of(), List.of(h, w));
+    }
+
+    /** A live snapshot proved the awaited task is queued in the waiter's own pool, of which it is the only worker. */
+    private static Finding provenQueuedBehindItself(WaitGraph g, ThreadNode t, Edge w) {
+        ResourceKind k = w.resource().kind();
+        if (k != ResourceKind.FUTURE && k != ResourceKind.COMPLETABLE_FUTURE) return null;
+        List<Edge> rel = g.releasersOf(w.resource());
+        if (rel.isEmpty()) return null;
+        for (Edge r : rel) {
+            if (r.thread() != t || r.certainty() != Certainty.CERTAIN) return null;
+        }
+        List<String> story = new ArrayList<>();
+        story.add(Story.waits(w));
+        story.add("  " + rel.get(0).evidence().get(0).replace("live: ", ""));
+        for (String n : g.notes(t.pool())) story.add("  executor " + t.pool() + ": " + n);
+        return new Finding(Kind.SELF_DEADLOCK, Certainty.CERTAIN, List.of(t.name()),
+                "\"" + t.name() + "\" waits for a task queued behind it in its own executor, whose only worker it is",
+                story,
+                "The awaited task can start only when a worker of its executor is free, and the only worker is the thread"
+                        + " waiting for it.",
+                "Do not block on futures of the executor you are running on: chain the work (thenCompose / callbacks),"
+                        + " run the inner task directly, or submit it to a different executor.",
+                List.of(), List.of(), List.of(w, rel.get(0)));
     }
 
     private static Finding readToWriteUpgrade(WaitGraph g, ThreadNode t, Edge w) {

@@ -38,13 +38,24 @@ final class StarvationRule implements Rule {
     private static Finding executor(WaitGraph g, String pool, List<ThreadNode> workers, Claimed claimed) {
         if (workers.size() < 2 || claimed.any(workers)) return null;
         List<Edge> waits = new ArrayList<>();
+        List<Edge> proofs = new ArrayList<>();
         for (ThreadNode w : workers) {
             if (!g.stuck(w)) return null; // an idle or running worker could still pick the queued tasks up
             Edge e = g.waitOf(w);
             ResourceKind k = e.resource().kind();
-            if (k.owned() || !g.unblockers(e.resource()).isEmpty()) return null;
+            if (k.owned()) return null;
+            for (Edge u : g.unblockers(e.resource())) {
+                // only a live proof that the awaited task is queued for this same pool keeps the claim
+                if (u.certainty() != Certainty.CERTAIN || u.type() != Edge.Type.CAN_BE_RELEASED_BY
+                        || !workers.contains(u.thread())) {
+                    return null;
+                }
+                proofs.add(u);
+            }
             waits.add(e);
         }
+        boolean proven = !proofs.isEmpty() && waits.stream().allMatch(e -> !g.releasersOf(e.resource()).isEmpty());
+        if (proven) return provenStarvation(g, pool, workers, waits, proofs);
         // Tasks running outside this pool could complete what the workers wait for.
         List<ThreadNode> outside = new ArrayList<>();
         for (ThreadNode t : g.activeThreads()) {
@@ -72,6 +83,32 @@ final class StarvationRule implements Rule {
                 List.of("thread dumps do not show executor queues; " + Story.attachHint()
                         + " to prove the awaited tasks are queued in this pool"),
                 List.of(), waits);
+    }
+
+    private static Finding provenStarvation(WaitGraph g, String pool, List<ThreadNode> workers, List<Edge> waits,
+                                            List<Edge> proofs) {
+        List<String> story = new ArrayList<>();
+        for (Edge e : waits) {
+            story.add(Story.waits(e));
+            for (Edge p : proofs) {
+                if (p.resource() == e.resource()) {
+                    story.add("    " + p.evidence().get(0).replace("live: \"" + p.thread().name() + "\" ", ""));
+                    break;
+                }
+            }
+        }
+        for (String n : g.notes(pool)) story.add("executor " + pool + ": " + n);
+        List<Edge> edges = new ArrayList<>(waits);
+        edges.addAll(proofs);
+        return new Finding(Kind.STARVATION, Certainty.CERTAIN, Story.names(workers),
+                "pool " + pool + " is starved: all " + workers.size() + " workers wait for tasks queued behind them in"
+                        + " the same pool",
+                story,
+                "Each awaited task is in this pool's queue, and only this pool's workers can run it; every worker is"
+                        + " blocked waiting for one of those tasks, so none will ever start.",
+                "Never block a pool's worker on a task of the same pool: compose asynchronously (thenCompose, callbacks),"
+                        + " run nested work on a separate executor, or size the pool for the nesting.",
+                List.of(), List.of(), edges);
     }
 
     private static boolean runsATask(ThreadNode t) {

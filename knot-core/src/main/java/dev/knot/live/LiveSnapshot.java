@@ -1,0 +1,297 @@
+package dev.knot.live;
+
+import dev.knot.input.DumpFormat;
+import dev.knot.input.DumpReader;
+import dev.knot.input.DumpedThread;
+import dev.knot.input.LiveFact;
+import dev.knot.input.LockLine;
+import dev.knot.input.ObjectRef;
+import dev.knot.input.StackFrame;
+import dev.knot.input.ThreadDump;
+import dev.knot.input.ThreadState;
+import java.lang.management.LockInfo;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MonitorInfo;
+import java.lang.management.ThreadInfo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A snapshot of the running JVM, taken from inside it: every platform thread and (JDK 21+, when the agent has
+ * opened {@code jdk.internal.vm}) every virtual thread, with what reflection proves beyond a thread dump: the
+ * owner of every lock someone waits for (virtual owners too), read-lock holders, permits and counts, which
+ * pool a worker serves, who runs a task, whether an awaited task sits in a pool's queue.
+ *
+ * <p>Safety: reads fields only. It never calls a method that could take an application lock (queue scans read
+ * the nodes directly instead of calling {@code contains}), never blocks an application thread beyond the
+ * JVM's own thread-dump safepoint, and degrades (fewer facts, a warning) when reflection is not permitted.
+ */
+public final class LiveSnapshot {
+
+    /** java.base packages the snapshot reflects into; the agent opens them to this class's module. */
+    public static final List<String> MODULE_PACKAGES_TO_OPEN =
+            List.of("java.lang", "java.util.concurrent", "java.util.concurrent.locks", "jdk.internal.vm");
+
+    private final List<String> warnings = new ArrayList<>();
+    private final List<LiveFact> facts = new ArrayList<>();
+    private final Map<String, DumpedThread.Builder> byId = new LinkedHashMap<>();
+    private final Reflect reflect = new Reflect(warnings);
+
+    private LiveSnapshot() {
+    }
+
+    /** Takes the snapshot; never throws (problems become warnings in the result). */
+    public static ThreadDump take(String source) {
+        return new LiveSnapshot().run(source);
+    }
+
+    private ThreadDump run(String source) {
+        Instant time = Instant.now();
+        List<Thread> platform = platformThreads();
+        Map<Thread, String> virtual = reflect.virtualThreads();
+        boolean fromJson = false;
+        if (!virtual.isEmpty()) fromJson = fromJsonDump();
+        if (!fromJson) fromThreadMxBean();
+        List<Thread> all = new ArrayList<>(platform);
+        if (!fromJson) {
+            for (Map.Entry<Thread, String> v : virtual.entrySet()) addVirtual(v.getKey(), v.getValue());
+        }
+        all.addAll(virtual.keySet());
+        if (Runtime.version().feature() < 21 || reflect.virtualThreadsVisible()) {
+            facts.add(new LiveFact(LiveFact.Kind.STATE, LiveFact.JVM, "", LiveFact.ALL_VIRTUAL_THREADS_LISTED));
+        }
+        Map<Object, List<Thread>> pools = pools(platform);
+        for (Thread t : all) blockerFacts(t, all, pools);
+        List<DumpedThread> threads = new ArrayList<>();
+        for (DumpedThread.Builder b : byId.values()) threads.add(b.build());
+        return new ThreadDump(source, DumpFormat.LIVE, time, Long.toString(ProcessHandle.current().pid()),
+                Runtime.version().toString(), threads, List.of(), warnings, facts);
+    }
+
+    // ---- threads ------------------------------------------------------------------------------------
+
+    private static List<Thread> platformThreads() {
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) root = root.getParent();
+        Thread[] arr = new Thread[root.activeCount() + 64];
+        int n;
+        while ((n = root.enumerate(arr, true)) == arr.length) arr = new Thread[arr.length * 2];
+        List<Thread> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) out.add(arr[i]);
+        return out;
+    }
+
+    /** Platform threads with monitors and ownable synchronizers, from ThreadMXBean (one safepoint). */
+    private void fromThreadMxBean() {
+        ThreadInfo[] infos = ManagementFactory.getThreadMXBean().dumpAllThreads(true, true);
+        for (ThreadInfo ti : infos) {
+            if (ti == null) continue;
+            DumpedThread.Builder b = DumpedThread.builder(ti.getThreadName());
+            b.id = Long.toString(ti.getThreadId());
+            b.daemon = ti.isDaemon();
+            b.state = ThreadState.parse(ti.getThreadState().name());
+            StackTraceElement[] st = ti.getStackTrace();
+            List<List<LockLine>> locks = new ArrayList<>();
+            for (int i = 0; i < st.length; i++) locks.add(new ArrayList<>());
+            LockInfo li = ti.getLockInfo();
+            if (li != null && st.length > 0) {
+                boolean inWait = isObjectWait(st[0]);
+                LockLine.Action a = ti.getThreadState() == Thread.State.BLOCKED
+                        ? (inWait ? LockLine.Action.WAITING_TO_RELOCK : LockLine.Action.WAITING_TO_LOCK)
+                        : (inWait ? LockLine.Action.WAITING_ON : LockLine.Action.PARKING);
+                locks.get(0).add(new LockLine(a, ref(li), "- " + a.name().toLowerCase().replace('_', ' ') + " <" + id(li) + ">"));
+            }
+            for (MonitorInfo mi : ti.getLockedMonitors()) {
+                int d = mi.getLockedStackDepth();
+                if (d < 0 || d >= st.length) d = 0; // entered through JNI: attach to the top frame
+                if (st.length > 0) locks.get(d).add(new LockLine(LockLine.Action.LOCKED, ref(mi), "- locked <" + id(mi) + ">"));
+            }
+            for (int i = 0; i < st.length; i++) b.frames.add(frame(st[i], locks.get(i)));
+            List<ObjectRef> owned = new ArrayList<>();
+            for (LockInfo s : ti.getLockedSynchronizers()) owned.add(ref(s));
+            b.ownableSynchronizers = owned;
+            b.headerLine = "\"" + ti.getThreadName() + "\" #" + ti.getThreadId() + " " + ti.getThreadState();
+            byId.put(b.id, b);
+        }
+    }
+
+    /**
+     * JDK 21+ with virtual threads: the JVM's own JSON dump lists them all with their monitors, which
+     * ThreadMXBean does not. Written to a temporary file and read back with Knot's parser.
+     */
+    private boolean fromJsonDump() {
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile("knot-threads-", ".json");
+            Files.delete(tmp); // dumpThreads refuses an existing file
+            var bean = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            Class<?> formatClass = Class.forName("com.sun.management.HotSpotDiagnosticMXBean$ThreadDumpFormat");
+            Object json = formatClass.getField("JSON").get(null);
+            // through the public interface: the implementation class is not exported (JDK 21 API, compiled for 17)
+            com.sun.management.HotSpotDiagnosticMXBean.class.getMethod("dumpThreads", String.class, formatClass)
+                    .invoke(bean, tmp.toString(), json);
+            ThreadDump d = DumpReader.readFile(tmp).get(0);
+            for (DumpedThread t : d.threads()) {
+                DumpedThread.Builder b = DumpedThread.builder(t.name());
+                b.id = t.id();
+                b.virtual = t.virtual();
+                b.daemon = t.daemon();
+                b.state = t.state();
+                b.stateDetail = t.stateDetail();
+                b.container = t.container();
+                b.carrierId = t.carrierId();
+                b.carrierOf = t.carrierOf();
+                b.frames.addAll(t.frames());
+                b.ownableSynchronizers = new ArrayList<>();
+                b.headerLine = t.headerLine();
+                byId.put(b.id, b);
+            }
+            return true;
+        } catch (Exception | LinkageError e) {
+            warnings.add("the JVM's JSON thread dump failed (" + e + "); virtual threads are listed without their monitors");
+            return false;
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (Exception ignored) {
+                    // a leftover temp file is harmless
+                }
+            }
+        }
+    }
+
+    private void addVirtual(Thread t, String container) {
+        DumpedThread.Builder b = DumpedThread.builder(t.getName());
+        b.id = Long.toString(t.getId());
+        b.virtual = true;
+        b.state = ThreadState.parse(t.getState().name());
+        b.container = container;
+        StackTraceElement[] st = t.getStackTrace();
+        Object blocker = LockSupport.getBlocker(t);
+        for (int i = 0; i < st.length; i++) {
+            List<LockLine> locks = new ArrayList<>();
+            if (i == 0 && blocker != null) {
+                locks.add(new LockLine(LockLine.Action.PARKING, ref(blocker), "- parking to wait for <" + id(blocker) + ">"));
+            }
+            b.frames.add(frame(st[i], locks));
+        }
+        b.ownableSynchronizers = new ArrayList<>();
+        b.headerLine = "\"" + t.getName() + "\" #" + t.getId() + " virtual " + t.getState();
+        byId.put(b.id, b);
+    }
+
+    // ---- facts ---------------------------------------------------------------------------------------
+
+    private void blockerFacts(Thread t, List<Thread> all, Map<Object, List<Thread>> pools) {
+        Object b = LockSupport.getBlocker(t);
+        if (b == null) return;
+        String bid = id(b);
+        Thread owner = reflect.exclusiveOwner(b);
+        if (owner != null) {
+            DumpedThread.Builder ob = byId.get(Long.toString(owner.getId()));
+            if (ob != null) {
+                if (ob.ownableSynchronizers == null) ob.ownableSynchronizers = new ArrayList<>();
+                ObjectRef r = ref(b);
+                if (!ob.ownableSynchronizers.contains(r)) ob.ownableSynchronizers.add(r);
+            }
+        }
+        String cls = b.getClass().getName();
+        if (cls.startsWith("java.util.concurrent.locks.ReentrantReadWriteLock$")) {
+            Map<Thread, Integer> readers = reflect.readHolders(b, all);
+            if (readers != null) {
+                for (Map.Entry<Thread, Integer> r : readers.entrySet()) {
+                    facts.add(new LiveFact(LiveFact.Kind.HOLDS, bid, Long.toString(r.getKey().getId()),
+                            "holds the read lock (" + r.getValue() + (r.getValue() == 1 ? " hold)" : " holds)")));
+                }
+                facts.add(new LiveFact(LiveFact.Kind.HOLDERS_COMPLETE, bid, "", "read holders read from every thread"));
+            }
+        } else if (cls.startsWith("java.util.concurrent.Semaphore$")) {
+            Integer permits = reflect.aqsState(b);
+            if (permits != null) facts.add(new LiveFact(LiveFact.Kind.STATE, bid, "", "permits available: " + permits));
+        } else if (cls.startsWith("java.util.concurrent.CountDownLatch$")) {
+            Integer count = reflect.aqsState(b);
+            if (count != null) facts.add(new LiveFact(LiveFact.Kind.STATE, bid, "", "count: " + count));
+        } else if (cls.equals("java.util.concurrent.FutureTask")) {
+            futureFacts(b, bid, pools);
+        }
+    }
+
+    private void futureFacts(Object task, String bid, Map<Object, List<Thread>> pools) {
+        Thread runner = reflect.field(task, "runner", Thread.class);
+        if (runner != null) {
+            facts.add(new LiveFact(LiveFact.Kind.RUNS, bid, Long.toString(runner.getId()), "is running the task"));
+            return;
+        }
+        for (Map.Entry<Object, List<Thread>> p : pools.entrySet()) {
+            int position = reflect.queuePosition(p.getKey(), task);
+            if (position < 0) continue;
+            for (Thread w : p.getValue()) {
+                facts.add(new LiveFact(LiveFact.Kind.QUEUED_FOR, bid, Long.toString(w.getId()), "the task is queued in "
+                        + name(p.getKey()) + " at position " + (position + 1) + "; only its " + p.getValue().size()
+                        + " worker(s) can run it"));
+            }
+            return;
+        }
+        facts.add(new LiveFact(LiveFact.Kind.STATE, bid, "", "not started, and in no pool's queue Knot can see"));
+    }
+
+    /** Workers of every ThreadPoolExecutor, found from the worker threads themselves. */
+    private Map<Object, List<Thread>> pools(List<Thread> platform) {
+        Map<Object, List<Thread>> pools = new IdentityHashMap<>();
+        for (Thread t : platform) {
+            Object pool = reflect.poolOf(t);
+            if (pool == null) continue;
+            pools.computeIfAbsent(pool, k -> new ArrayList<>()).add(t);
+            DumpedThread.Builder b = byId.get(Long.toString(t.getId()));
+            if (b != null) b.container = name(pool);
+        }
+        for (Map.Entry<Object, List<Thread>> p : pools.entrySet()) {
+            String state = reflect.poolState(p.getKey());
+            if (state != null) facts.add(new LiveFact(LiveFact.Kind.STATE, name(p.getKey()), "", state));
+        }
+        return pools;
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------
+
+    private static boolean isObjectWait(StackTraceElement e) {
+        return e.getClassName().equals("java.lang.Object") && e.getMethodName().startsWith("wait");
+    }
+
+    private static StackFrame frame(StackTraceElement e, List<LockLine> locks) {
+        String module = e.getModuleName() == null ? "" : e.getModuleName()
+                + (e.getModuleVersion() == null ? "" : "@" + e.getModuleVersion());
+        String text = "at " + e;
+        return new StackFrame(e.getClassName(), e.getMethodName(), module, e.getFileName(), e.getLineNumber(),
+                e.isNativeMethod(), locks, text);
+    }
+
+    /** {@code Class@hexIdentityHash}: the identity the JVM's JSON dump and LockInfo use too. */
+    static String id(Object o) {
+        return o.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(o));
+    }
+
+    private static String id(LockInfo li) {
+        return li.getClassName() + "@" + Integer.toHexString(li.getIdentityHashCode());
+    }
+
+    private static ObjectRef ref(Object o) {
+        return new ObjectRef(id(o), o.getClass().getName());
+    }
+
+    private static ObjectRef ref(LockInfo li) {
+        return new ObjectRef(id(li), li.getClassName());
+    }
+
+    private static String name(Object pool) {
+        return id(pool);
+    }
+}

@@ -1,0 +1,255 @@
+package dev.knot.live;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Field reads into java.base internals. Every method returns null (and records one warning per kind of
+ * failure) instead of throwing: without the agent, the packages are not open and the snapshot simply knows
+ * less. Only fields are read, never methods that might lock.
+ */
+final class Reflect {
+    private final List<String> warnings;
+    private final Set<String> warned = new HashSet<>();
+    private final Map<String, Field> fields = new LinkedHashMap<>();
+    private boolean virtualThreadsVisible;
+
+    Reflect(List<String> warnings) {
+        this.warnings = warnings;
+    }
+
+    // ---- virtual threads --------------------------------------------------------------------------
+
+    /** Every virtual thread with its container's name, via jdk.internal.vm.ThreadContainers (JDK 21+). */
+    Map<Thread, String> virtualThreads() {
+        Map<Thread, String> out = new LinkedHashMap<>();
+        if (Runtime.version().feature() < 21) return out;
+        try {
+            Class<?> containers = Class.forName("jdk.internal.vm.ThreadContainers");
+            Method root = containers.getMethod("root");
+            root.setAccessible(true);
+            Method isVirtual = Thread.class.getMethod("isVirtual");
+            collect(root.invoke(null), out, isVirtual, 0);
+            virtualThreadsVisible = true;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            warnOnce("vthreads", "virtual threads are not visible to this snapshot (" + e.getClass().getSimpleName()
+                    + "); load the Knot agent (`knot attach` or -javaagent) to see them");
+        }
+        return out;
+    }
+
+    private static void collect(Object container, Map<Thread, String> out, Method isVirtual, int depth)
+            throws ReflectiveOperationException {
+        if (depth > 64) return;
+        Class<?> c = Class.forName("jdk.internal.vm.ThreadContainer");
+        Method threads = c.getMethod("threads");
+        Method children = c.getMethod("children");
+        Method name = c.getMethod("name");
+        threads.setAccessible(true);
+        children.setAccessible(true);
+        name.setAccessible(true);
+        Object n = name.invoke(container);
+        String containerName = n == null ? String.valueOf(container) : n.toString();
+        List<?> members;
+        try (Stream<?> ts = (Stream<?>) threads.invoke(container)) {
+            members = ts.toList();
+        }
+        for (Object t : members) {
+            if ((Boolean) isVirtual.invoke(t)) out.putIfAbsent((Thread) t, containerName);
+        }
+        List<?> kids;
+        try (Stream<?> cs = (Stream<?>) children.invoke(container)) {
+            kids = cs.toList();
+        }
+        for (Object child : kids) collect(child, out, isVirtual, depth + 1);
+    }
+
+    boolean virtualThreadsVisible() {
+        return virtualThreadsVisible;
+    }
+
+    // ---- locks ------------------------------------------------------------------------------------
+
+    /** The exclusive owner of an AQS-based lock (ReentrantLock, write lock, Worker), or null. */
+    Thread exclusiveOwner(Object sync) {
+        if (!isSubclass(sync, "java.util.concurrent.locks.AbstractOwnableSynchronizer")) return null;
+        return field(sync, "exclusiveOwnerThread", Thread.class);
+    }
+
+    /** AQS state: permits of a Semaphore, count of a CountDownLatch. */
+    Integer aqsState(Object sync) {
+        Number n = field(sync, "state", Number.class);
+        return n == null ? null : n.intValue();
+    }
+
+    /**
+     * Read-lock holders of a ReentrantReadWriteLock's sync: its per-thread hold counters live in each thread's
+     * ThreadLocalMap, which only reflection can read from another thread.
+     */
+    Map<Thread, Integer> readHolders(Object sync, List<Thread> threads) {
+        Object readHolds = field(sync, "readHolds", Object.class);
+        if (readHolds == null) return null;
+        Map<Thread, Integer> out = new LinkedHashMap<>();
+        Thread first = field(sync, "firstReader", Thread.class);
+        if (first != null) {
+            Number c = field(sync, "firstReaderHoldCount", Number.class);
+            if (c != null && c.intValue() > 0) out.put(first, c.intValue());
+        }
+        try {
+            Field tlField = declared(Thread.class, "threadLocals");
+            Class<?> mapClass = Class.forName("java.lang.ThreadLocal$ThreadLocalMap");
+            Method getEntry = mapClass.getDeclaredMethod("getEntry", ThreadLocal.class);
+            getEntry.setAccessible(true);
+            for (Thread t : threads) {
+                Object map = tlField.get(t);
+                if (map == null) continue;
+                Object entry = getEntry.invoke(map, readHolds);
+                if (entry == null) continue;
+                Object counter = field(entry, "value", Object.class);
+                Number count = counter == null ? null : field(counter, "count", Number.class);
+                if (count != null && count.intValue() > 0) out.merge(t, count.intValue(), Math::max);
+            }
+            return out;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            warnOnce("readholds", "read-lock holders cannot be read (" + e.getClass().getSimpleName() + ")");
+            return null;
+        }
+    }
+
+    // ---- pools ------------------------------------------------------------------------------------
+
+    /** The ThreadPoolExecutor a platform thread works for, or null. */
+    Object poolOf(Thread t) {
+        Object task = null;
+        Object holder = fieldOrNull(t, "holder"); // JDK 19+: Thread.FieldHolder
+        if (holder != null) task = fieldOrNull(holder, "task");
+        if (task == null) task = fieldOrNull(t, "target"); // JDK 17
+        if (task == null || !task.getClass().getName().equals("java.util.concurrent.ThreadPoolExecutor$Worker")) return null;
+        return field(task, "this$0", Object.class);
+    }
+
+    /** "workers: 2 of max 2, queued tasks: 5", read without the pool's main lock. */
+    String poolState(Object pool) {
+        Object ctl = field(pool, "ctl", Object.class);
+        Number max = field(pool, "maximumPoolSize", Number.class);
+        Object queue = field(pool, "workQueue", Object.class);
+        if (!(ctl instanceof java.util.concurrent.atomic.AtomicInteger) || max == null) return null;
+        int workers = ((java.util.concurrent.atomic.AtomicInteger) ctl).get() & ((1 << 29) - 1);
+        int queued = queue == null ? -1 : queueSize(queue);
+        return "workers: " + workers + " of max " + max + (queued >= 0 ? ", queued tasks: " + queued : "");
+    }
+
+    /** Position of task in the pool's work queue, -1 if absent or unknown. */
+    int queuePosition(Object pool, Object task) {
+        Object queue = field(pool, "workQueue", Object.class);
+        if (queue == null) return -1;
+        int i = 0;
+        for (Object item : items(queue)) {
+            if (item == task) return i;
+            i++;
+        }
+        return -1;
+    }
+
+    private int queueSize(Object queue) {
+        int n = 0;
+        for (Object ignored : items(queue)) n++;
+        return n;
+    }
+
+    /** Elements of the common blocking queues, read from their nodes/arrays (no lock taken). Bounded walk. */
+    private List<Object> items(Object queue) {
+        List<Object> out = new java.util.ArrayList<>();
+        String cls = queue.getClass().getName();
+        final int limit = 1_000_000;
+        if (cls.equals("java.util.concurrent.LinkedBlockingQueue") || cls.equals("java.util.concurrent.LinkedBlockingDeque")) {
+            Object node = cls.endsWith("Queue") ? field(field(queue, "head", Object.class), "next", Object.class)
+                    : field(queue, "first", Object.class);
+            while (node != null && out.size() < limit) {
+                Object item = field(node, "item", Object.class);
+                if (item != null) out.add(item);
+                Object next = field(node, "next", Object.class);
+                if (next == node) break; // unlinked node
+                node = next;
+            }
+        } else if (cls.equals("java.util.concurrent.ArrayBlockingQueue")) {
+            Object[] items = field(queue, "items", Object[].class);
+            Number take = field(queue, "takeIndex", Number.class);
+            Number count = field(queue, "count", Number.class);
+            if (items != null && take != null && count != null) {
+                for (int k = 0; k < count.intValue() && k < items.length; k++) {
+                    Object item = items[(take.intValue() + k) % items.length];
+                    if (item != null) out.add(item);
+                }
+            }
+        } else if (cls.endsWith("DelayedWorkQueue") || cls.equals("java.util.concurrent.PriorityBlockingQueue")) {
+            Object[] arr = field(queue, "queue", Object[].class);
+            Number size = field(queue, "size", Number.class);
+            if (arr != null && size != null) {
+                for (int k = 0; k < size.intValue() && k < arr.length; k++) if (arr[k] != null) out.add(arr[k]);
+            }
+        }
+        return out;
+    }
+
+    // ---- plumbing ---------------------------------------------------------------------------------
+
+    private static boolean isSubclass(Object o, String className) {
+        for (Class<?> c = o.getClass(); c != null; c = c.getSuperclass()) {
+            if (c.getName().equals(className)) return true;
+        }
+        return false;
+    }
+
+    /** Field value, or null if absent, of another type, or not accessible (warned once per field). */
+    <T> T field(Object target, String name, Class<T> type) {
+        if (target == null) return null;
+        try {
+            Field f = find(target.getClass(), name);
+            if (f == null) return null;
+            Object v = f.get(target);
+            return type.isInstance(v) ? type.cast(v) : null;
+        } catch (IllegalAccessException | RuntimeException e) {
+            warnOnce("field:" + name, "cannot read " + target.getClass().getName() + "." + name + " ("
+                    + e.getClass().getSimpleName() + "); load the Knot agent for full evidence");
+            return null;
+        }
+    }
+
+    private Object fieldOrNull(Object target, String name) {
+        return field(target, name, Object.class);
+    }
+
+    private Field find(Class<?> start, String name) {
+        for (Class<?> c = start; c != null; c = c.getSuperclass()) {
+            String key = c.getName() + "#" + name;
+            Field cached = fields.get(key);
+            if (cached != null) return cached;
+            try {
+                Field f = c.getDeclaredField(name);
+                f.setAccessible(true);
+                fields.put(key, f);
+                return f;
+            } catch (NoSuchFieldException e) {
+                // try the superclass
+            }
+        }
+        return null;
+    }
+
+    private static Field declared(Class<?> c, String name) throws NoSuchFieldException {
+        Field f = c.getDeclaredField(name);
+        f.setAccessible(true);
+        return f;
+    }
+
+    private void warnOnce(String key, String message) {
+        if (warned.add(key)) warnings.add(message);
+    }
+}

@@ -1,0 +1,219 @@
+package dev.knot.live;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.knot.findings.Finding;
+import dev.knot.findings.Report;
+import dev.knot.input.DumpReader;
+import dev.knot.input.ThreadDump;
+import dev.knot.model.Certainty;
+import dev.knot.rules.Analyzer;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Hangs made in this JVM, seen by the in-process snapshot. The test JVM runs with the java.base packages
+ * opened (see the pom), as the Knot agent opens them: so everything the agent can prove must come out certain.
+ * Each test uses its own thread names; the hung threads are daemons and stay until the JVM exits.
+ */
+class LiveSnapshotTest {
+
+    static Thread daemon(String name, Runnable r) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** Waits until every thread is parked or blocked (the hang has formed). */
+    static void awaitStuck(Thread... ts) {
+        Instant end = Instant.now().plus(Duration.ofSeconds(10));
+        for (Thread t : ts) {
+            while (t.getState() != Thread.State.WAITING && t.getState() != Thread.State.BLOCKED) {
+                if (Instant.now().isAfter(end)) throw new AssertionError(t.getName() + " stayed " + t.getState());
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    static Finding finding(Report r, Predicate<Finding> p) {
+        return r.findings().stream().filter(p).findFirst()
+                .orElseThrow(() -> new AssertionError("not found in " + r.findings().stream()
+                        .map(f -> f.kind().jsonName() + " " + f.certainty() + " " + f.threads()).toList()));
+    }
+
+    static Report analyzeNow() {
+        return Analyzer.analyze(List.of(LiveSnapshot.take("this JVM")));
+    }
+
+    @Test
+    void lockDeadlockIsCertain() {
+        ReentrantLock a = new ReentrantLock();
+        ReentrantLock b = new ReentrantLock();
+        CountDownLatch both = new CountDownLatch(2);
+        Thread t1 = daemon("live-rl-1", () -> { a.lock(); both.countDown(); await(both); b.lock(); });
+        Thread t2 = daemon("live-rl-2", () -> { b.lock(); both.countDown(); await(both); a.lock(); });
+        awaitStuck(t1, t2);
+        awaitParkedOn(t1, ReentrantLock.class);
+        awaitParkedOn(t2, ReentrantLock.class);
+        Finding f = finding(analyzeNow(), x -> x.threads().contains("live-rl-1"));
+        assertEquals("deadlock", f.kind().jsonName());
+        assertEquals(Certainty.CERTAIN, f.certainty());
+        assertEquals(List.of("live-rl-1", "live-rl-2"), f.threads());
+    }
+
+    @Test
+    void readToWriteUpgradeIsProvenByTheReadHolder() {
+        ReentrantReadWriteLock rw = new ReentrantReadWriteLock();
+        Thread t = daemon("live-upgrader", () -> { rw.readLock().lock(); rw.writeLock().lock(); });
+        awaitStuck(t);
+        awaitParkedOn(t, ReentrantReadWriteLock.class);
+        Finding f = finding(analyzeNow(), x -> x.threads().contains("live-upgrader"));
+        assertEquals("self-deadlock", f.kind().jsonName());
+        assertEquals(Certainty.CERTAIN, f.certainty(), f.story().toString());
+        assertTrue(f.story().get(0).contains("holds the read lock"), f.story().toString());
+    }
+
+    @Test
+    void singleThreadExecutorWaitingOnItselfIsProvenByItsQueue() {
+        ExecutorService ex = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "live-single-worker");
+            t.setDaemon(true);
+            return t;
+        });
+        ex.submit(() -> ex.submit(() -> "inner").get());
+        Thread worker = awaitThread("live-single-worker");
+        awaitStuck(worker);
+        Finding f = finding(analyzeNow(), x -> x.threads().contains("live-single-worker"));
+        assertEquals("self-deadlock", f.kind().jsonName());
+        assertEquals(Certainty.CERTAIN, f.certainty(), f.story().toString());
+        assertTrue(String.join("\n", f.story()).contains("queued in"), f.story().toString());
+    }
+
+    @Test
+    void poolStarvationIsProvenByItsQueue() {
+        ExecutorService pool = Executors.newFixedThreadPool(2, new java.util.concurrent.ThreadFactory() {
+            int n;
+
+            @Override
+            public synchronized Thread newThread(Runnable r) {
+                Thread t = new Thread(r, "live-starved-" + (++n));
+                t.setDaemon(true);
+                return t;
+            }
+        });
+        for (int i = 0; i < 2; i++) pool.submit(() -> pool.submit(() -> "inner").get());
+        awaitStuck(awaitThread("live-starved-1"), awaitThread("live-starved-2"));
+        Finding f = finding(analyzeNow(), x -> x.threads().contains("live-starved-1"));
+        assertEquals("starvation", f.kind().jsonName());
+        assertEquals(Certainty.CERTAIN, f.certainty(), f.story().toString());
+        assertEquals(Set.of("live-starved-1", "live-starved-2"), Set.copyOf(f.threads()));
+    }
+
+    @Test
+    void orphanedLockIsCertainWhenEveryThreadIsVisible() throws InterruptedException {
+        ReentrantLock lock = new ReentrantLock();
+        Thread owner = daemon("live-dies-holding", lock::lock);
+        owner.join();
+        Thread w = daemon("live-orphan-waiter", lock::lock);
+        awaitStuck(w);
+        awaitParkedOn(w, ReentrantLock.class);
+        Finding f = finding(analyzeNow(), x -> x.threads().contains("live-orphan-waiter"));
+        assertEquals("orphaned-lock", f.kind().jsonName());
+        assertEquals(Certainty.CERTAIN, f.certainty(), f.why());
+    }
+
+    @Test
+    void semaphorePermitsAreStated() {
+        Semaphore s = new Semaphore(1);
+        Thread t = daemon("live-sem-twice", () -> { s.acquireUninterruptibly(); s.acquireUninterruptibly(); });
+        awaitStuck(t);
+        awaitParkedOn(t, Semaphore.class);
+        ThreadDump d = LiveSnapshot.take("this JVM");
+        assertTrue(d.facts().stream().anyMatch(x -> x.detail().equals("permits available: 0")), d.facts().toString());
+    }
+
+    @Test
+    void virtualThreadsAndTheirLockOwnersAreSeen() throws Exception {
+        assumeTrue(Runtime.version().feature() >= 21, "virtual threads need JDK 21+");
+        ReentrantLock a = new ReentrantLock();
+        ReentrantLock b = new ReentrantLock();
+        CountDownLatch both = new CountDownLatch(2);
+        Thread v1 = virtual("live-vt-1", () -> { a.lock(); both.countDown(); await(both); b.lock(); });
+        Thread v2 = virtual("live-vt-2", () -> { b.lock(); both.countDown(); await(both); a.lock(); });
+        awaitStuck(v1, v2);
+        awaitParkedOn(v1, ReentrantLock.class);
+        awaitParkedOn(v2, ReentrantLock.class);
+        ThreadDump d = LiveSnapshot.take("this JVM");
+        assertTrue(d.threads().stream().anyMatch(t -> t.virtual() && t.name().equals("live-vt-1")));
+        Finding f = finding(Analyzer.analyze(List.of(d)), x -> x.threads().contains("live-vt-1"));
+        assertEquals("deadlock", f.kind().jsonName());
+        assertEquals(Certainty.CERTAIN, f.certainty(), "owners of both locks are virtual threads, proved by reflection");
+    }
+
+    @Test
+    void snapshotFileRoundTripsThroughTheReader() throws Exception {
+        ThreadDump d = LiveSnapshot.take("this JVM");
+        StringWriter w = new StringWriter();
+        SnapshotJson.write(d, w);
+        assertEquals(d.threads(), SnapshotJson.read(new StringReader(w.toString())).threads());
+        ThreadDump back = DumpReader.read("snap.json", new java.io.ByteArrayInputStream(
+                w.toString().getBytes(StandardCharsets.UTF_8))).get(0);
+        assertEquals(dev.knot.input.DumpFormat.LIVE, back.format());
+        assertEquals(d.facts(), back.facts());
+        assertNotNull(back.time());
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------
+
+    static void await(CountDownLatch l) {
+        try {
+            l.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static void awaitParkedOn(Thread t, Class<?> outer) {
+        Instant end = Instant.now().plus(Duration.ofSeconds(10));
+        while (true) {
+            Object b = LockSupport.getBlocker(t);
+            if (b != null && b.getClass().getName().startsWith(outer.getName())) return;
+            if (Instant.now().isAfter(end)) throw new AssertionError(t.getName() + " never parked on " + outer);
+            Thread.onSpinWait();
+        }
+    }
+
+    static Thread awaitThread(String name) {
+        Instant end = Instant.now().plus(Duration.ofSeconds(10));
+        while (true) {
+            for (Thread t : Thread.getAllStackTraces().keySet()) if (t.getName().equals(name)) return t;
+            if (Instant.now().isAfter(end)) throw new AssertionError("no thread " + name);
+            Thread.onSpinWait();
+        }
+    }
+
+    static Thread virtual(String name, Runnable r) throws Exception {
+        Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
+        Class<?> ofVirtual = Class.forName("java.lang.Thread$Builder$OfVirtual");
+        builder = ofVirtual.getMethod("name", String.class).invoke(builder, name);
+        return (Thread) ofVirtual.getMethod("start", Runnable.class).invoke(builder, r);
+    }
+}
