@@ -1,0 +1,148 @@
+package dev.knot.agent;
+
+import java.lang.instrument.Instrumentation;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Knot's Java agent. Loaded by {@code knot attach PID} / {@code knot dump PID}, by
+ * {@code jcmd PID JVMTI.agent_load knot-agent.jar snapshot=FILE}, or at start-up with
+ * {@code -javaagent:knot-agent.jar[=OPTIONS]}.
+ *
+ * <p>On first load it opens the java.base packages the live snapshot reflects into (the user adds no flags).
+ * Later loads only act on their options. Options ({@link AgentOptions}): {@code snapshot=FILE} takes a live
+ * snapshot on a new daemon thread {@value #SNAPSHOT_THREAD} and writes it as Knot snapshot JSON to
+ * {@code FILE.tmp}, then renames it to {@code FILE}; if it cannot, it writes the one-line reason to
+ * {@code FILE.err} instead, so that whoever waits for the file learns why. Unknown keys are ignored with a warning.
+ *
+ * <p>The agent never throws into the host JVM: a failure prints one line starting {@value #PREFIX} to stderr
+ * and the agent disables itself (an unwritable output file is reported the same way but does not disable it).
+ */
+public final class KnotAgent {
+    /** Every line the agent prints starts with this. */
+    public static final String PREFIX = "knot-agent: ";
+    /** Name of the thread that takes and writes a snapshot (never an application thread). */
+    public static final String SNAPSHOT_THREAD = "knot-snapshot";
+    /** Suffix of the file the snapshot is written to before it is renamed into place. */
+    public static final String TMP_SUFFIX = ".tmp";
+    /** Suffix of the file that holds the one-line reason when no snapshot could be written. */
+    public static final String ERROR_SUFFIX = ".err";
+
+    private KnotAgent() {
+    }
+
+    public static void premain(String options, Instrumentation inst) {
+        load(options, inst);
+    }
+
+    public static void agentmain(String options, Instrumentation inst) {
+        load(options, inst);
+    }
+
+    private static void load(String options, Instrumentation inst) {
+        Map<String, String> opts = Map.of();
+        try {
+            opts = AgentOptions.parse(options, KnotAgent::warn);
+            String disabled = AgentState.disabledReason;
+            if (disabled != null) {
+                refuse(opts, "disabled in this JVM after an earlier failure: " + disabled);
+                return;
+            }
+            install(inst);
+            for (Map.Entry<String, String> e : opts.entrySet()) {
+                switch (e.getKey()) {
+                    case "snapshot" -> requestSnapshot(e.getValue());
+                    default -> warn("ignoring unknown option '" + e.getKey() + "'");
+                }
+            }
+        } catch (Throwable t) {
+            String reason = disable(t);
+            refuse(opts, reason);
+        }
+    }
+
+    /** Opens java.base to the snapshot code, once per JVM. */
+    private static void install(Instrumentation inst) {
+        synchronized (AgentState.LOCK) {
+            if (AgentState.installed) return;
+            Install.openJavaBase(inst);
+            AgentState.installed = true;
+        }
+    }
+
+    private static void requestSnapshot(String file) {
+        Path target;
+        try {
+            if (file.isBlank()) throw new InvalidPathException(file, "empty file name");
+            target = Path.of(file).toAbsolutePath();
+        } catch (InvalidPathException e) {
+            warn("option snapshot: not a file name: '" + file + "'");
+            return;
+        }
+        Thread t = new Thread(null, () -> snapshot(target), SNAPSHOT_THREAD, 0, false);
+        t.setDaemon(true);
+        t.setContextClassLoader(KnotAgent.class.getClassLoader());
+        t.start();
+    }
+
+    private static void snapshot(Path target) {
+        try {
+            String problem = Snapshots.takeAndWrite(target);
+            if (problem != null) {
+                warn(problem);
+                Snapshots.writeError(target, problem);
+            }
+        } catch (Throwable t) {
+            String reason = disable(t);
+            try {
+                Snapshots.writeError(target, reason);
+            } catch (Throwable ignored) {
+                // the line on stderr has to do
+            }
+        }
+    }
+
+    /** A request that cannot be served: says why in the error file of a snapshot request, if there is one. */
+    private static void refuse(Map<String, String> opts, String reason) {
+        try {
+            String file = opts.get("snapshot");
+            if (file != null && !file.isBlank()) {
+                Snapshots.writeError(Path.of(file).toAbsolutePath(), reason);
+            }
+        } catch (Throwable ignored) {
+            // never into the host
+        }
+    }
+
+    /** Disables the agent for the rest of this JVM's life and prints one line; returns that line's reason. */
+    static String disable(Throwable t) {
+        String reason = oneLine(t);
+        synchronized (AgentState.LOCK) {
+            if (AgentState.disabledReason == null) {
+                AgentState.disabledReason = reason;
+                warn(reason + " (the Knot agent is disabled in this JVM)");
+            } else {
+                warn(reason);
+            }
+        }
+        return reason;
+    }
+
+    static void warn(String message) {
+        try {
+            System.err.println(PREFIX + message);
+            System.err.flush();
+        } catch (Throwable ignored) {
+            // stderr closed: nothing else to do
+        }
+    }
+
+    static String oneLine(Throwable t) {
+        String m = t.getMessage();
+        String text = t.getClass().getName() + (m == null || m.isBlank() ? "" : ": " + m.strip());
+        int nl = text.indexOf('\n');
+        if (nl >= 0) text = text.substring(0, nl).strip();
+        return text.length() > 300 ? text.substring(0, 300) + "…" : text;
+    }
+}
