@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "knot", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Explains why a Java program is stuck: deadlocks, self-deadlocks, pool starvation, orphaned locks,"
                 + " contention and stalls, from thread dumps.",
-        subcommands = {AnalyzeCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {AnalyzeCommand.class, DemoCommand.class, AttachCommand.class, DumpCommand.class, CommandLine.HelpCommand.class},
         exitCodeOnInvalidInput = ExitCodes.USAGE, exitCodeOnExecutionException = ExitCodes.INTERNAL_ERROR)
 public final class Main {
 

@@ -1,0 +1,110 @@
+package dev.knot.cli;
+
+import dev.knot.findings.Report;
+import dev.knot.input.DumpReader;
+import dev.knot.input.ThreadDump;
+import dev.knot.input.UnreadableInputException;
+import dev.knot.render.JsonRenderer;
+import dev.knot.rules.Analyzer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "attach", mixinStandardHelpOptions = true,
+        description = {"Attaches to a running JVM, takes a live snapshot of its threads from inside it (the Knot agent)"
+                + " and explains every hang in it, like analyze does for a dump.",
+                "A live snapshot sees what dumps cannot: all virtual threads (JDK 21+), owners of j.u.c locks, read-lock"
+                        + " holders, semaphore permits, pool queues. The target must be a JVM of your user running"
+                        + " Java 17 or newer; JDK 21+ targets print a warning about a dynamically loaded agent."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:no hang found", "2:a hang was found (deadlock, self-deadlock, starvation, orphaned-lock)",
+                "3:the snapshot could not be read",
+                "4:no snapshot could be taken (no such process, not a JVM, another user's, attach or agent refused, agent failed)",
+                "64:wrong usage", "70:internal error"})
+final class AttachCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "0..1", paramLabel = "PID", description = "Process id of the JVM; see --list.")
+    String pid;
+
+    @Option(names = {"-l", "--list"}, description = "List the JVMs of this user that knot can attach to (pid and main class).")
+    boolean list;
+
+    @Option(names = {"-f", "--format"}, defaultValue = "text", paramLabel = "FORMAT",
+            description = "text (default), json (schema knot-report, version " + JsonRenderer.VERSION + ") or html.")
+    String format;
+
+    @Option(names = "--color", defaultValue = "auto", paramLabel = "WHEN",
+            description = "auto (default: only on a terminal, and not when NO_COLOR is set), always, never.")
+    String color;
+
+    @Option(names = "--timeout", defaultValue = "60", paramLabel = "SECONDS",
+            description = "How long to wait for the snapshot (default 60).")
+    int timeoutSeconds;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            if (list) {
+                if (pid != null) throw new LiveAttach.Failure(ExitCodes.USAGE, "knot attach: --list takes no PID");
+                return list();
+            }
+            if (pid == null) {
+                throw new LiveAttach.Failure(ExitCodes.USAGE,
+                        "knot attach: which JVM? give its PID (`knot attach --list` shows them)");
+            }
+            if (!LiveAttach.validFormat(err, "attach", format, color)) return ExitCodes.USAGE;
+            if (timeoutSeconds <= 0) throw new LiveAttach.Failure(ExitCodes.USAGE, "knot attach: --timeout must be positive");
+            long id = LiveAttach.parsePid("attach", pid);
+            List<ThreadDump> dumps;
+            try (LiveAttach.Snapshot s = LiveAttach.take("attach", id, Duration.ofSeconds(timeoutSeconds))) {
+                dumps = read(s);
+            }
+            Report report = Analyzer.analyze(dumps);
+            LiveAttach.render(report, format, color);
+            return report.hangFound() ? ExitCodes.HANG : ExitCodes.OK;
+        } catch (LiveAttach.Failure f) {
+            err.println(f.getMessage());
+            err.flush();
+            return f.exitCode;
+        }
+    }
+
+    /** Reads the agent's snapshot file, naming it after the process rather than the temporary file. */
+    static List<ThreadDump> read(LiveAttach.Snapshot s) throws LiveAttach.Failure {
+        String source = "pid " + s.pid();
+        try (InputStream in = Files.newInputStream(s.file())) {
+            return DumpReader.read(source, in);
+        } catch (UnreadableInputException e) {
+            throw new LiveAttach.Failure(ExitCodes.UNREADABLE_INPUT, "knot: " + e.getMessage());
+        } catch (IOException e) {
+            throw new LiveAttach.Failure(ExitCodes.UNREADABLE_INPUT, "knot: " + source + ": cannot read the snapshot: " + e.getMessage());
+        }
+    }
+
+    private int list() throws LiveAttach.Failure {
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
+        long self = ProcessHandle.current().pid();
+        for (String[] vm : LiveAttach.listJvms()) {
+            String name = vm[1].isBlank() ? "(no main class)" : vm[1];
+            if (vm[0].equals(Long.toString(self))) name += "  (this knot process)";
+            out.printf("%-8s %s%n", vm[0], name);
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+}

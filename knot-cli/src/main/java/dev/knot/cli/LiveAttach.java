@@ -1,0 +1,389 @@
+package dev.knot.cli;
+
+import com.sun.tools.attach.AgentInitializationException;
+import com.sun.tools.attach.AgentLoadException;
+import com.sun.tools.attach.AttachNotSupportedException;
+import com.sun.tools.attach.VirtualMachine;
+import com.sun.tools.attach.VirtualMachineDescriptor;
+import dev.knot.findings.Report;
+import dev.knot.render.HtmlRenderer;
+import dev.knot.render.JsonRenderer;
+import dev.knot.render.TextRenderer;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
+import java.security.CodeSource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * What {@code knot attach} and {@code knot dump} share: checking the target process, finding the agent jar,
+ * loading it into the target with the JDK attach API and waiting for the snapshot file it writes.
+ *
+ * <p>Every problem becomes a {@link Failure} with one line for the user: never a stack trace. The attach API
+ * (module jdk.attach) is touched only by {@link AttachApi}, and only after checking that this Java has it.
+ */
+final class LiveAttach {
+
+    /**
+     * Exit code when no live snapshot could be taken or saved: no such process, not a JVM, another user's,
+     * attach or dynamic agent loading refused, target JDK older than 17, the agent failed or timed out.
+     */
+    static final int CANNOT_SNAPSHOT = 4;
+
+    /** Default time to wait for the agent's snapshot file. */
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+
+    /** Environment variable that names the agent jar to use. */
+    static final String AGENT_JAR_ENV = "KNOT_AGENT_JAR";
+
+    static final String AGENT_JAR_NAME = "knot-agent.jar";
+
+    private static final String SNAPSHOT_FILE = "snapshot.json";
+    private static final String ERROR_SUFFIX = ".err"; // KnotAgent.ERROR_SUFFIX
+
+    private LiveAttach() {
+    }
+
+    /** A problem for the user: a one-line message and the exit code. */
+    static final class Failure extends Exception {
+        private static final long serialVersionUID = 1L;
+        final int exitCode;
+
+        Failure(int exitCode, String message) {
+            super(message);
+            this.exitCode = exitCode;
+        }
+
+        Failure(String message) {
+            this(CANNOT_SNAPSHOT, message);
+        }
+    }
+
+    /** The snapshot file the agent wrote, in a private temporary directory that {@link #close()} removes. */
+    record Snapshot(long pid, Path file, Path dir, Duration elapsed) implements AutoCloseable {
+        @Override
+        public void close() {
+            try (Stream<Path> s = Files.list(dir)) {
+                for (Path p : (Iterable<Path>) s::iterator) Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                // a leftover file in the temp directory is no reason to fail
+            }
+            try {
+                Files.deleteIfExists(dir);
+            } catch (IOException ignored) {
+                // as above
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- arguments
+
+    static long parsePid(String command, String text) throws Failure {
+        try {
+            long pid = Long.parseLong(text.strip());
+            if (pid > 0) return pid;
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new Failure(ExitCodes.USAGE, "knot " + command + ": '" + text + "' is not a process id;"
+                + " `knot attach --list` shows the JVMs you can attach to");
+    }
+
+    // ---------------------------------------------------------------- taking the snapshot
+
+    /**
+     * Loads the agent into {@code pid} and waits until it has written its snapshot.
+     *
+     * @param command "attach" or "dump", for messages
+     */
+    static Snapshot take(String command, long pid, Duration timeout) throws Failure {
+        String p = "knot " + command + ": ";
+        requireAttachModule(p);
+        if (pid == ProcessHandle.current().pid()) {
+            throw new Failure(p + "pid " + pid + " is this knot process itself");
+        }
+        ProcessHandle process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .orElseThrow(() -> new Failure(p + "no process with pid " + pid));
+        String me = System.getProperty("user.name", "");
+        Optional<String> owner = process.info().user();
+        boolean otherUser = owner.isPresent() && !owner.get().equals(me);
+        if (otherUser && !isRoot(me)) {
+            throw new Failure(p + "pid " + pid + " belongs to user " + owner.get() + ", not to " + me
+                    + "; the JVM accepts only its own user: sudo -u " + owner.get() + " knot " + command + " " + pid);
+        }
+        if (!AttachApi.isJvm(pid)) {
+            String name = process.info().command().map(c -> Path.of(c).getFileName().toString()).orElse("");
+            throw new Failure(p + "pid " + pid + (name.isEmpty() ? "" : " (" + name + ")") + " is not a Java virtual machine");
+        }
+        Path jar = agentJar(p);
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("knot-" + command + "-");
+            if (otherUser) giveTo(dir, owner.get());
+        } catch (IOException | RuntimeException e) {
+            throw new Failure(p + "cannot create a temporary directory for the snapshot: " + e.getMessage());
+        }
+        Snapshot snapshot = new Snapshot(pid, dir.resolve(SNAPSHOT_FILE), dir, Duration.ZERO);
+        long started = System.nanoTime();
+        try {
+            AttachApi.loadAgent(p, pid, jar, "snapshot=" + snapshot.file());
+            awaitFile(p, process, snapshot.file(), timeout);
+        } catch (Failure | RuntimeException | Error e) {
+            snapshot.close();
+            throw e;
+        }
+        return new Snapshot(pid, snapshot.file(), dir, Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** Polls for the snapshot (or the agent's error file); fails if the target exits or time runs out. */
+    private static void awaitFile(String p, ProcessHandle process, Path file, Duration timeout) throws Failure {
+        Path error = file.resolveSibling(file.getFileName() + ERROR_SUFFIX);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long sleepMillis = 5;
+        while (true) {
+            if (Files.exists(file)) return;
+            if (Files.exists(error)) {
+                String reason;
+                try {
+                    reason = Files.readString(error, StandardCharsets.UTF_8).strip();
+                } catch (IOException e) {
+                    reason = "(its error file could not be read)";
+                }
+                throw new Failure(p + "the Knot agent failed in pid " + process.pid() + ": " + reason);
+            }
+            if (!process.isAlive()) {
+                throw new Failure(p + "pid " + process.pid() + " exited before its snapshot was written");
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new Failure(p + "no snapshot from pid " + process.pid() + " within " + timeout.toSeconds()
+                        + " s; the agent may have failed: look for a line starting 'knot-agent:' on the target's stderr");
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(sleepMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Failure(p + "interrupted while waiting for the snapshot");
+            }
+            sleepMillis = Math.min(50, sleepMillis * 2);
+        }
+    }
+
+    private static boolean isRoot(String user) {
+        return "root".equals(user);
+    }
+
+    /** Root attaching to another user's JVM: that JVM writes the snapshot, so the directory must be its user's. */
+    private static void giveTo(Path dir, String user) throws IOException {
+        UserPrincipal principal = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(user);
+        Files.setOwner(dir, principal);
+    }
+
+    static void requireAttachModule(String p) throws Failure {
+        if (ModuleLayer.boot().findModule("jdk.attach").isEmpty()) {
+            throw new Failure(p + "this Java (" + System.getProperty("java.home") + ") has no attach support"
+                    + " (module jdk.attach): run knot with a JDK, not a JRE (set JAVA_HOME or KNOT_JAVA)");
+        }
+    }
+
+    // ---------------------------------------------------------------- the agent jar
+
+    /**
+     * The agent jar: {@code $KNOT_AGENT_JAR}; else {@code knot-agent.jar} next to the running knot jar (or
+     * classes directory); else {@code knot-agent/target/knot-agent.jar} in a Knot source tree above it.
+     */
+    static Path agentJar(String p) throws Failure {
+        String env = System.getenv(AGENT_JAR_ENV);
+        if (env != null && !env.isBlank()) {
+            Path jar = Path.of(env).toAbsolutePath();
+            if (!Files.isRegularFile(jar)) throw new Failure(p + AGENT_JAR_ENV + "=" + env + " is not a file");
+            return jar;
+        }
+        List<Path> candidates = agentJarCandidates(codeLocation());
+        for (Path c : candidates) {
+            if (Files.isRegularFile(c)) return c;
+        }
+        throw new Failure(p + "cannot find " + AGENT_JAR_NAME + " (looked at "
+                + String.join(", ", candidates.stream().map(Path::toString).toList())
+                + "); build Knot with `mvn package` or set " + AGENT_JAR_ENV);
+    }
+
+    static List<Path> agentJarCandidates(Path codeLocation) {
+        List<Path> out = new ArrayList<>();
+        if (codeLocation == null) return out;
+        Path dir = Files.isDirectory(codeLocation) ? codeLocation : codeLocation.getParent();
+        if (dir == null) return out;
+        out.add(dir.resolve(AGENT_JAR_NAME));
+        Path up = dir;
+        for (int i = 0; i < 4 && up != null; i++, up = up.getParent()) {
+            out.add(up.resolve("knot-agent").resolve("target").resolve(AGENT_JAR_NAME));
+        }
+        return out.stream().map(Path::normalize).distinct().toList();
+    }
+
+    private static Path codeLocation() {
+        CodeSource source = LiveAttach.class.getProtectionDomain().getCodeSource();
+        if (source == null || source.getLocation() == null) return null;
+        try {
+            return Path.of(source.getLocation().toURI()).toAbsolutePath();
+        } catch (URISyntaxException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    // ---------------------------------------------------------------- output
+
+    static boolean validFormat(PrintWriter err, String command, String format, String color) {
+        if (!List.of("text", "json", "html").contains(format)) {
+            err.println("knot " + command + ": unknown --format '" + format + "' (use text, json or html)");
+            return false;
+        }
+        if (!List.of("auto", "always", "never").contains(color)) {
+            err.println("knot " + command + ": unknown --color '" + color + "' (use auto, always or never)");
+            return false;
+        }
+        return true;
+    }
+
+    /** Renders like {@code knot analyze} does, to standard output. */
+    static void render(Report report, String format, String color) {
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
+        if (format.equals("json")) {
+            new JsonRenderer().render(report, out);
+        } else if (format.equals("html")) {
+            new HtmlRenderer().render(report, out);
+        } else {
+            new TextRenderer(Terminal.color(color)).render(report, out);
+        }
+        out.flush();
+    }
+
+    /** The Java feature version in a {@code java.specification.version} value ("1.8" is 8), or -1. */
+    static int featureVersion(String spec) {
+        if (spec == null) return -1;
+        String s = spec.strip().toLowerCase(Locale.ROOT);
+        if (s.startsWith("1.")) s = s.substring(2);
+        int dot = s.indexOf('.');
+        if (dot >= 0) s = s.substring(0, dot);
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** JVMs of this user: pid and display name, by pid. */
+    static List<String[]> listJvms() throws Failure {
+        requireAttachModule("knot attach: ");
+        List<String[]> out = new ArrayList<>(AttachApi.list());
+        out.sort(Comparator.comparingLong(a -> Long.parseLong(a[0])));
+        return out;
+    }
+
+    // ---------------------------------------------------------------- the JDK attach API
+
+    /** The only code that touches module jdk.attach; loaded after {@link #requireAttachModule} said it exists. */
+    static final class AttachApi {
+        private AttachApi() {
+        }
+
+        static List<String[]> list() {
+            List<String[]> out = new ArrayList<>();
+            for (VirtualMachineDescriptor d : VirtualMachine.list()) out.add(new String[] {d.id(), d.displayName()});
+            return out;
+        }
+
+        /**
+         * Whether {@code pid} is a HotSpot JVM. Asked before attaching because the attach protocol sends SIGQUIT,
+         * which ends most other programs. A JVM is listed by the attach API (its perf data file), or, on Linux,
+         * has libjvm mapped; where neither can be checked the attach API decides.
+         */
+        static boolean isJvm(long pid) {
+            String id = Long.toString(pid);
+            try {
+                for (VirtualMachineDescriptor d : VirtualMachine.list()) {
+                    if (d.id().equals(id)) return true;
+                }
+            } catch (RuntimeException e) {
+                // fall through to /proc
+            }
+            Path maps = Path.of("/proc", id, "maps");
+            if (!Files.exists(maps)) return !Files.isDirectory(Path.of("/proc/self"));
+            try (Stream<String> lines = Files.lines(maps, StandardCharsets.ISO_8859_1)) {
+                return lines.anyMatch(l -> l.contains("/libjvm."));
+            } catch (IOException | java.io.UncheckedIOException e) {
+                return true; // cannot tell: let the attach API try
+            }
+        }
+
+        static void loadAgent(String p, long pid, Path jar, String options) throws Failure {
+            VirtualMachine vm;
+            try {
+                vm = VirtualMachine.attach(Long.toString(pid));
+            } catch (AttachNotSupportedException e) {
+                if (oneLine(e).contains("respond")) {
+                    throw new Failure(p + "pid " + pid + " did not answer the attach request (" + oneLine(e) + "); it may be"
+                            + " stopped (kill -STOP), still starting, or too busy: try again, or kill -3 " + pid
+                            + " and knot analyze the thread dump it prints on its standard output");
+                }
+                throw new Failure(p + "pid " + pid + " does not accept attach requests (" + oneLine(e)
+                        + "); a JVM started with -XX:+DisableAttachMechanism cannot be attached to (nor can jstack or jcmd):"
+                        + " kill -3 " + pid + " prints a thread dump on its standard output; knot analyze that output");
+            } catch (IOException | RuntimeException e) {
+                throw new Failure(p + "cannot attach to pid " + pid + ": " + oneLine(e));
+            }
+            try {
+                int feature = featureVersion(vm.getSystemProperties().getProperty("java.specification.version"));
+                if (feature > 0 && feature < 17) {
+                    throw new Failure(p + "pid " + pid + " runs Java " + feature + "; the Knot agent needs Java 17"
+                            + " or newer in the target; instead: jstack -l " + pid + " > " + pid + ".txt && knot analyze "
+                            + pid + ".txt");
+                }
+                vm.loadAgent(jar.toString(), options);
+            } catch (AgentLoadException e) {
+                throw refused(p, pid, jar, e);
+            } catch (AgentInitializationException e) {
+                throw new Failure(p + "the Knot agent failed to start in pid " + pid + " (" + oneLine(e)
+                        + "); look for a line starting 'knot-agent:' on the target's stderr");
+            } catch (IOException | RuntimeException e) {
+                String m = oneLine(e);
+                if (m.contains("EnableDynamicAgentLoading")) throw refused(p, pid, jar, e);
+                throw new Failure(p + "loading the Knot agent into pid " + pid + " failed: " + m);
+            } finally {
+                try {
+                    vm.detach();
+                } catch (IOException | RuntimeException ignored) {
+                    // the agent is loaded or has failed either way
+                }
+            }
+        }
+
+        private static Failure refused(String p, long pid, Path jar, Exception e) {
+            String m = oneLine(e);
+            if (m.contains("EnableDynamicAgentLoading") || m.toLowerCase(Locale.ROOT).contains("dynamic agent loading")) {
+                return new Failure(p + "pid " + pid + " refuses agents loaded at run time (-XX:-EnableDynamicAgentLoading);"
+                        + " start it with -javaagent:" + jar + " or -XX:+EnableDynamicAgentLoading,"
+                        + " or use: jcmd " + pid + " Thread.print -l > " + pid + ".txt && knot analyze " + pid + ".txt");
+            }
+            return new Failure(p + "pid " + pid + " could not load the Knot agent: " + m);
+        }
+
+        private static String oneLine(Throwable t) {
+            String m = t.getMessage();
+            String text = m == null || m.isBlank() ? t.getClass().getSimpleName() : m.strip();
+            int nl = text.indexOf('\n');
+            return nl >= 0 ? text.substring(0, nl).strip() : text;
+        }
+    }
+}
