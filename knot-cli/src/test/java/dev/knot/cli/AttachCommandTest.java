@@ -1,0 +1,325 @@
+package dev.knot.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.knot.examples.Ex01MonitorDeadlock;
+import dev.knot.examples.Ex07SemaphoreTakenTwice;
+import dev.knot.examples.Ex14VirtualThreadDeadlock;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code knot attach} and {@code knot dump} against real example programs started as child processes (a JVM may
+ * not attach to itself). Needs the built agent jar ({@code knot-agent/target/knot-agent.jar}): the reactor
+ * packages knot-agent before knot-cli's tests run.
+ */
+class AttachCommandTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private final List<Process> started = new ArrayList<>();
+
+    record Run(int exit, String out, String err) {
+    }
+
+    @BeforeAll
+    static void agentJarIsBuilt() throws LiveAttach.Failure {
+        Path jar = LiveAttach.agentJar("test: ");
+        assertTrue(Files.isRegularFile(jar), jar.toString());
+    }
+
+    @AfterEach
+    void killExamples() throws InterruptedException {
+        for (Process p : started) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    // ---------------------------------------------------------------- attach
+
+    @Test
+    void attachFindsTheDeadlockInARunningJvm() throws Exception {
+        long pid = startExample(Ex01MonitorDeadlock.class, javaHome());
+        long t0 = System.nanoTime();
+        Run r = knot("attach", "--color", "never", Long.toString(pid));
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertEquals(ExitCodes.HANG, r.exit(), r.err() + r.out());
+        assertTrue(r.out().contains("DEADLOCK (certain)"), r.out());
+        assertTrue(r.out().contains("\"transfer-alice-to-bob\"") && r.out().contains("\"transfer-bob-to-alice\""), r.out());
+        assertTrue(r.out().contains("Knot analysed pid " + pid + ": live snapshot"), r.out());
+        assertEquals("", r.err());
+        System.out.println("knot attach (in-process CLI, first attach to pid " + pid + "): " + ms + " ms");
+    }
+
+    @Test
+    void attachFindsASelfDeadlockOnlyAProcessCanProve() throws Exception {
+        long pid = startExample(Ex07SemaphoreTakenTwice.class, javaHome());
+        Run r = knot("attach", "--format", "json", Long.toString(pid));
+        assertEquals(ExitCodes.HANG, r.exit(), r.err() + r.out());
+        JsonNode report = JSON.readTree(r.out());
+        assertEquals("live", report.at("/inputs/0/format").asText());
+        assertEquals("self-deadlock", report.at("/findings/0/kind").asText(), r.out());
+        assertEquals("pid " + pid, report.at("/inputs/0/source").asText());
+    }
+
+    @Test
+    void attachSeesVirtualThreads() throws Exception {
+        assumeTrue(Runtime.version().feature() >= 21, "virtual threads need JDK 21+");
+        long pid = startExample(Ex14VirtualThreadDeadlock.class, javaHome());
+        Run r = knot("attach", "--format", "json", Long.toString(pid));
+        assertEquals(ExitCodes.HANG, r.exit(), r.err() + r.out());
+        JsonNode f = JSON.readTree(r.out()).at("/findings/0");
+        assertEquals("deadlock", f.path("kind").asText(), r.out());
+        assertEquals("certain", f.path("certainty").asText(), r.out());
+        assertEquals(List.of("vt-transfer-erin-to-frank", "vt-transfer-frank-to-erin"), texts(f.path("threads")));
+    }
+
+    /** Attach from this JDK to targets on the other JDKs of the machine (17 to 25 and 25 to 17). */
+    @Test
+    void attachAcrossJdks() throws Exception {
+        List<Path> others = otherJdks();
+        assumeTrue(!others.isEmpty(), "no other JDK found (set KNOT_TEST_JDKS)");
+        for (Path jdk : others) {
+            long pid = startExample(Ex01MonitorDeadlock.class, jdk);
+            Run r = knot("attach", "--format", "json", Long.toString(pid));
+            assertEquals(ExitCodes.HANG, r.exit(), jdk + ": " + r.err() + r.out());
+            JsonNode f = JSON.readTree(r.out()).at("/findings/0");
+            assertEquals(List.of("transfer-alice-to-bob", "transfer-bob-to-alice"), texts(f.path("threads")), jdk.toString());
+        }
+    }
+
+    @Test
+    void dumpThenAnalyzeGivesTheSameFindings() throws Exception {
+        long pid = startExample(Ex01MonitorDeadlock.class, javaHome());
+        Path out = Files.createDirectory(dir.resolve("out"));
+        Path file = out.resolve("snap.json");
+        Run dump = knot("dump", "-o", file.toString(), Long.toString(pid));
+        assertEquals(ExitCodes.OK, dump.exit(), dump.err());
+        assertTrue(dump.err().contains("knot analyze " + file), dump.err());
+        assertEquals("", dump.out());
+        try (Stream<Path> s = Files.list(out)) {
+            assertEquals(List.of(file), s.toList(), "no temporary files left");
+        }
+
+        Run analyzed = knot("analyze", "--format", "json", file.toString());
+        Run attached = knot("attach", "--format", "json", Long.toString(pid));
+        assertEquals(ExitCodes.HANG, analyzed.exit(), analyzed.err());
+        assertEquals(ExitCodes.HANG, attached.exit(), attached.err());
+        assertEquals(findings(attached.out()), findings(analyzed.out()));
+
+        // never overwrites
+        byte[] before = Files.readAllBytes(file);
+        Run again = knot("dump", "-o", file.toString(), Long.toString(pid));
+        assertEquals(ExitCodes.USAGE, again.exit());
+        assertOneLine(again.err(), "already exists");
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(file)));
+    }
+
+    @Test
+    void listShowsTheChildJvm() throws Exception {
+        long pid = startExample(Ex01MonitorDeadlock.class, javaHome());
+        Run r = knot("attach", "--list");
+        assertEquals(ExitCodes.OK, r.exit(), r.err());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches(pid + "\\s+dev\\.knot\\.examples\\.Ex01MonitorDeadlock.*")), r.out());
+    }
+
+    // ---------------------------------------------------------------- errors: one line, exit 4 (or 64)
+
+    @Test
+    void noSuchProcess() throws Exception {
+        Process gone = new ProcessBuilder(java(javaHome()).toString(), "-version").redirectErrorStream(true).start();
+        gone.getInputStream().readAllBytes();
+        gone.waitFor();
+        long pid = gone.pid();
+        assumeTrue(ProcessHandle.of(pid).isEmpty(), "pid reused already");
+        for (String cmd : List.of("attach", "dump")) {
+            Run r = knot(cmd, Long.toString(pid));
+            assertEquals(LiveAttach.CANNOT_SNAPSHOT, r.exit(), r.err());
+            assertOneLine(r.err(), "knot " + cmd + ": no process with pid " + pid);
+        }
+    }
+
+    @Test
+    void notAJvmAndLeftAlive() throws Exception {
+        Path sleep = Stream.of("/bin/sleep", "/usr/bin/sleep").map(Path::of).filter(Files::isExecutable).findFirst()
+                .orElse(null);
+        assumeTrue(sleep != null, "no sleep binary");
+        Process p = new ProcessBuilder(sleep.toString(), "60").start();
+        started.add(p);
+        Run r = knot("attach", Long.toString(p.pid()));
+        assertEquals(LiveAttach.CANNOT_SNAPSHOT, r.exit(), r.err());
+        assertOneLine(r.err(), "is not a Java virtual machine");
+        Thread.sleep(200);
+        assertTrue(p.isAlive(), "no SIGQUIT was sent to it");
+    }
+
+    @Test
+    void targetRefusingDynamicAgents() throws Exception {
+        assumeTrue(Runtime.version().feature() >= 21, "-XX:-EnableDynamicAgentLoading exists from JDK 21");
+        long pid = startExample(Ex01MonitorDeadlock.class, javaHome(), "-XX:-EnableDynamicAgentLoading");
+        Run r = knot("attach", Long.toString(pid));
+        assertEquals(LiveAttach.CANNOT_SNAPSHOT, r.exit(), r.err());
+        assertOneLine(r.err(), "refuses agents loaded at run time (-XX:-EnableDynamicAgentLoading)");
+        assertTrue(r.err().contains("-javaagent:") && r.err().contains("knot-agent.jar")
+                && r.err().contains("-XX:+EnableDynamicAgentLoading") && r.err().contains("jcmd " + pid + " Thread.print -l"), r.err());
+    }
+
+    @Test
+    void targetWithoutAttachMechanism() throws Exception {
+        long pid = startExample(Ex01MonitorDeadlock.class, javaHome(), "-XX:+DisableAttachMechanism");
+        Run r = knot("attach", Long.toString(pid));
+        assertEquals(LiveAttach.CANNOT_SNAPSHOT, r.exit(), r.err());
+        assertOneLine(r.err(), "does not accept attach requests");
+    }
+
+    @Test
+    void usageErrors() {
+        assertEquals(ExitCodes.USAGE, knot("attach").exit());
+        Run r = knot("attach", "abc");
+        assertEquals(ExitCodes.USAGE, r.exit());
+        assertOneLine(r.err(), "'abc' is not a process id");
+        assertEquals(ExitCodes.USAGE, knot("attach", "--list", "12").exit());
+        assertEquals(ExitCodes.USAGE, knot("attach", "--format", "xml", "12").exit());
+        assertEquals(ExitCodes.USAGE, knot("dump").exit());
+        r = knot("attach", Long.toString(ProcessHandle.current().pid()));
+        assertEquals(LiveAttach.CANNOT_SNAPSHOT, r.exit());
+        assertOneLine(r.err(), "is this knot process itself");
+    }
+
+    @Test
+    void dumpIntoAMissingDirectory() throws Exception {
+        Run r = knot("dump", "-o", dir.resolve("no/such/dir/x.json").toString(), "1");
+        assertEquals(ExitCodes.USAGE, r.exit(), r.err());
+        assertOneLine(r.err(), "does not exist");
+    }
+
+    @Test
+    void agentJarCandidates() {
+        Path cli = Path.of("/opt/knot/knot-cli/target/knot.jar");
+        List<Path> c = LiveAttach.agentJarCandidates(cli);
+        assertEquals(Path.of("/opt/knot/knot-cli/target/knot-agent.jar"), c.get(0));
+        assertTrue(c.contains(Path.of("/opt/knot/knot-agent/target/knot-agent.jar")), c.toString());
+        assertEquals(-1, LiveAttach.featureVersion("x"));
+        assertEquals(8, LiveAttach.featureVersion("1.8"));
+        assertEquals(25, LiveAttach.featureVersion("25"));
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static void assertOneLine(String err, String contains) {
+        assertEquals(1, err.lines().count(), "one line: " + err);
+        assertTrue(err.contains(contains), err);
+        assertFalse(err.contains("Exception") || err.contains("\tat "), "no stack trace: " + err);
+    }
+
+    static synchronized Run knot(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    /** Starts the example (without --exit: it stays hung) and waits for its READY line. */
+    long startExample(Class<?> example, Path javaHome, String... jvmFlags) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java(javaHome).toString());
+        cmd.addAll(List.of(jvmFlags));
+        cmd.add("-cp");
+        cmd.add(Path.of(example.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+        cmd.add(example.getName());
+        Process p = new ProcessBuilder(cmd).redirectError(dir.resolve(example.getSimpleName() + ".err").toFile()).start();
+        started.add(p);
+        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        CompletableFuture<Long> ready = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                for (String line; (line = r.readLine()) != null; ) {
+                    if (line.startsWith("READY pid=")) ready.complete(Long.parseLong(line.substring(10).strip()));
+                }
+                ready.completeExceptionally(new IllegalStateException(example.getSimpleName() + " exited without READY"));
+            } catch (IOException | RuntimeException e) {
+                ready.completeExceptionally(e);
+            }
+        }, "example-stdout");
+        t.setDaemon(true);
+        t.start();
+        long pid = ready.get(30, TimeUnit.SECONDS);
+        assertEquals(p.pid(), pid);
+        return pid;
+    }
+
+    static Path javaHome() {
+        return Path.of(System.getProperty("java.home"));
+    }
+
+    static Path java(Path javaHome) {
+        return javaHome.resolve("bin").resolve("java");
+    }
+
+    /** JDKs 17+ of KNOT_TEST_JDKS (or the two the README names) other than the one running the tests. */
+    static List<Path> otherJdks() throws IOException {
+        String env = System.getenv("KNOT_TEST_JDKS");
+        String list = env != null && !env.isBlank() ? env
+                : "/usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/temurin-25-jdk-amd64";
+        List<Path> out = new ArrayList<>();
+        Path self = javaHome().toRealPath();
+        for (String s : list.trim().split("\\s+")) {
+            Path jdk = Path.of(s);
+            if (!Files.isExecutable(java(jdk))) continue;
+            if (jdk.toRealPath().equals(self)) continue;
+            out.add(jdk);
+        }
+        return out;
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    /** Kind, certainty and threads of each finding. */
+    private static TreeSet<String> findings(String reportJson) throws IOException {
+        TreeSet<String> out = new TreeSet<>();
+        for (JsonNode f : JSON.readTree(reportJson).path("findings")) {
+            out.add(f.path("kind").asText() + " " + f.path("certainty").asText() + " " + texts(f.path("threads")));
+        }
+        return out;
+    }
+}
