@@ -44,6 +44,19 @@ public final class LiveSnapshot {
     private final Map<String, DumpedThread.Builder> byId = new LinkedHashMap<>();
     private final Reflect reflect = new Reflect(warnings);
 
+    /** More live facts about the threads, e.g. from the tracking agent (knot-track). */
+    public interface FactSource {
+        List<LiveFact> facts(List<Thread> allThreads);
+    }
+
+    private static final java.util.concurrent.CopyOnWriteArrayList<FactSource> SOURCES =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Registers a source whose facts every later snapshot adds; registering the same source twice adds it once. */
+    public static void addFactSource(FactSource s) {
+        if (s != null) SOURCES.addIfAbsent(s);
+    }
+
     private LiveSnapshot() {
     }
 
@@ -69,6 +82,13 @@ public final class LiveSnapshot {
         }
         Map<Object, List<Thread>> pools = pools(platform);
         for (Thread t : all) blockerFacts(t, all, pools);
+        for (FactSource s : SOURCES) {
+            try {
+                facts.addAll(s.facts(all));
+            } catch (Throwable e) { // a failing source costs its facts, never the snapshot
+                warnings.add("live facts from " + s.getClass().getName() + " failed: " + e);
+            }
+        }
         List<DumpedThread> threads = new ArrayList<>();
         for (DumpedThread.Builder b : byId.values()) threads.add(b.build());
         return new ThreadDump(source, DumpFormat.LIVE, time, Long.toString(ProcessHandle.current().pid()),
