@@ -46,7 +46,9 @@ public final class KnotAgent {
             opts = AgentOptions.parse(options, KnotAgent::warn);
             String disabled = AgentState.disabledReason;
             if (disabled != null) {
-                refuse(opts, "disabled in this JVM after an earlier failure: " + disabled);
+                String reason = "disabled in this JVM after an earlier failure: " + disabled;
+                warn(reason);
+                refuse(opts, reason);
                 return;
             }
             install(inst);

@@ -90,7 +90,78 @@ class AgentLoadIT {
         }
     }
 
+    /** A failure in the target: one line, the agent disables itself, and every later request learns why. */
+    @Test
+    void aFailingAgentDisablesItselfAndSaysWhy() throws Exception {
+        Path jar = AgentJarIT.agentJar().toAbsolutePath();
+        Path first = dir.resolve("first.json");
+        Path stderr = dir.resolve("stderr.txt");
+        // without java.management the snapshot code cannot work: a realistic failure (a jlinked runtime)
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--limit-modules", "java.base,java.instrument",
+                "-javaagent:" + jar + "=snapshot=" + first,
+                "-cp", classPathOf(Sleeper.class), Sleeper.class.getName());
+        Process p = new ProcessBuilder(cmd).redirectError(stderr.toFile()).start();
+        try {
+            long pid = awaitReady(p, Duration.ofSeconds(30));
+            Path err = Path.of(first + KnotAgent.ERROR_SUFFIX);
+            awaitErr(err, p);
+            assertTrue(Files.readString(err).contains("NoClassDefFoundError"), Files.readString(err));
+            assertFalse(Files.exists(first));
+
+            Path second = dir.resolve("second.json");
+            jcmd(pid, jar, "snapshot=" + second);
+            Path err2 = Path.of(second + KnotAgent.ERROR_SUFFIX);
+            awaitErr(err2, p);
+            assertTrue(Files.readString(err2).startsWith("disabled in this JVM after an earlier failure: "),
+                    Files.readString(err2));
+
+            List<String> lines = Files.readAllLines(stderr, StandardCharsets.UTF_8).stream()
+                    .filter(l -> !l.startsWith("WARNING:")).toList();
+            assertEquals(2, lines.size(), String.join("\n", lines));
+            assertTrue(lines.get(0).startsWith("knot-agent: java.lang.NoClassDefFoundError")
+                    && lines.get(0).endsWith("(the Knot agent is disabled in this JVM)"), lines.get(0));
+            assertTrue(lines.get(1).startsWith("knot-agent: disabled in this JVM after an earlier failure"), lines.get(1));
+            assertTrue(p.isAlive(), "the host lives on");
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** An output that cannot be renamed into place: the reason goes to FILE.err for the waiting side. */
+    @Test
+    void unwritableTargetLeavesAnErrorFile() throws Exception {
+        Path jar = AgentJarIT.agentJar().toAbsolutePath();
+        Path taken = Files.createDirectories(dir.resolve("taken.json").resolve("inside"));
+        Path target = taken.getParent();
+        Path stderr = dir.resolve("stderr.txt");
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-javaagent:" + jar + "=snapshot=" + target,
+                "-cp", classPathOf(Sleeper.class), Sleeper.class.getName());
+        Process p = new ProcessBuilder(cmd).redirectError(stderr.toFile()).start();
+        try {
+            awaitReady(p, Duration.ofSeconds(30));
+            Path err = Path.of(target + KnotAgent.ERROR_SUFFIX);
+            awaitErr(err, p);
+            assertTrue(Files.readString(err).startsWith("cannot write snapshot to " + target), Files.readString(err));
+            assertFalse(Files.exists(Path.of(target + KnotAgent.TMP_SUFFIX)), "temporary file removed");
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
+
+    static void awaitErr(Path err, Process p) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(err)) {
+            if (!p.isAlive()) fail("target exited with " + p.exitValue());
+            if (System.nanoTime() > deadline) fail("no " + err + " within 60 s");
+            Thread.sleep(10);
+        }
+    }
 
     static String classPathOf(Class<?> c) throws Exception {
         return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();

@@ -121,7 +121,8 @@ final class LiveAttach {
         boolean otherUser = owner.isPresent() && !owner.get().equals(me);
         if (otherUser && !isRoot(me)) {
             throw new Failure(p + "pid " + pid + " belongs to user " + owner.get() + ", not to " + me
-                    + "; the JVM accepts only its own user: sudo -u " + owner.get() + " knot " + command + " " + pid);
+                    + "; a JVM accepts only its own user (or root): "
+                    + (isRoot(owner.get()) ? "sudo" : "sudo -u " + owner.get()) + " knot " + command + " " + pid);
         }
         if (!AttachApi.isJvm(pid)) {
             String name = process.info().command().map(c -> Path.of(c).getFileName().toString()).orElse("");
