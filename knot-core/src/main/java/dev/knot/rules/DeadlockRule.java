@@ -166,7 +166,7 @@ final class DeadlockRule implements Rule {
                     : "Unless another running thread (" + Story.list(g.activeThreads()) + ") gives it, neither side can move.");
         String fix = fixFor(w);
         List<String> missing = List.of("thread dumps do not say which thread would " + releaseVerb(w) + "; "
-                + Story.attachHint() + " to confirm");
+                + Story.proofHint(g) + " to confirm");
         return new Finding(Kind.DEADLOCK, Certainty.LIKELY, Story.names(members), summary, story, why, fix, missing,
                 List.of(), edges);
     }
@@ -228,6 +228,7 @@ final class DeadlockRule implements Rule {
                 story.add(Story.waits(g.waitOf(t)));
                 edges.add(g.waitOf(t));
             }
+            story.addAll(Story.notes(g, e.getKey()));
             String label = e.getKey().label();
             Finding f = new Finding(Kind.DEADLOCK, Certainty.LIKELY, Story.names(ws),
                     ws.size() + " threads wait for permits of " + label + " and no thread that could release one is running",
@@ -237,8 +238,9 @@ final class DeadlockRule implements Rule {
                             + " waits for another (or permits were leaked by code that never released them).",
                     "Do not acquire a second unit of the same pool while holding one (pass the held unit down instead), size"
                             + " the pool for the nesting, or acquire with tryAcquire(timeout); release in finally.",
-                    List.of("thread dumps never show who holds Semaphore permits; " + Story.attachHint()
-                            + " with tracking to see the holders and where they acquired"),
+                    List.of((g.live() ? "reflection cannot see who holds Semaphore permits; "
+                            : "thread dumps never show who holds Semaphore permits; ") + Story.proofHint(g)
+                            + (g.live() ? "" : " with tracking to see the holders and where they acquired")),
                     List.of(), edges);
             out.add(f);
             claimed.add(f);

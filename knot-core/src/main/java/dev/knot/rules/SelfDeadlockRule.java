@@ -126,7 +126,7 @@ final class SelfDeadlockRule implements Rule {
             if (other.thread() != t && other.mode() == WaitMode.WRITE_LOCK) return null;
         }
         List<String> missing = new ArrayList<>();
-        missing.add("thread dumps never show read-lock holders; " + Story.attachHint() + " to list them");
+        missing.add("thread dumps never show read-lock holders; " + Story.proofHint(g) + " to list them");
         if (!g.ownersListed()) {
             missing.add("this dump does not list lock owners either (take it with `jstack -l`), so a writer holding it is not ruled out");
         }
@@ -150,15 +150,24 @@ final class SelfDeadlockRule implements Rule {
         return new Finding(Kind.SELF_DEADLOCK, Certainty.LIKELY, List.of(t.name()),
                 "\"" + t.name() + "\" waits for a permit of " + w.resource().label()
                         + " that no other thread is using: most likely it holds the permits itself",
-                List.of(Story.waits(w), "no other thread waits on this semaphore and no thread that could release a permit is running"),
+                concat(List.of(Story.waits(w)), Story.notes(g, w.resource()),
+                        List.of("no other thread waits on this semaphore and no thread that could release a permit is running")),
                 "A Semaphore is not reentrant and not owned: a thread that acquired its only permit and acquires again on the"
                         + " same path (a nested call) waits for itself. The other possibility is a permit leaked by code that"
                         + " never released it.",
                 "Do not acquire the same semaphore on a path that already holds a permit (pass the permit down, or split an"
                         + " unguarded helper out of the guarded method); release in finally; or acquire with tryAcquire(timeout).",
-                List.of("thread dumps never show who holds Semaphore permits; " + Story.attachHint()
-                        + " with tracking to see the holder and where it acquired"),
+                List.of((g.live() ? "reflection cannot see who holds Semaphore permits; "
+                        : "thread dumps never show who holds Semaphore permits; ") + Story.proofHint(g)
+                        + (g.live() ? "" : " with tracking to see the holder and where it acquired")),
                 List.of(), List.of(w));
+    }
+
+    @SafeVarargs
+    static List<String> concat(List<String>... parts) {
+        List<String> out = new ArrayList<>();
+        for (List<String> p : parts) out.addAll(p);
+        return out;
     }
 
     private static Finding singleWorkerWaitsOnItsQueue(WaitGraph g, ThreadNode t, Edge w) {
@@ -176,7 +185,7 @@ final class SelfDeadlockRule implements Rule {
                         + " waits for something that can only start after it finishes.",
                 "Do not block on futures of the executor you are running on: chain the work (thenCompose / callbacks),"
                         + " run the inner task directly, or submit it to a different executor.",
-                List.of("thread dumps do not show executor queues; " + Story.attachHint() + " to check the task is queued there"),
+                List.of("thread dumps do not show executor queues; " + Story.proofHint(g) + " to check the task is queued there"),
                 List.of(), List.of(w));
     }
 }

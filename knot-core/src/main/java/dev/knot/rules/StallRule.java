@@ -58,8 +58,8 @@ final class StallRule {
             String fix = "Put a timeout on the wait (get/join with timeout, CompletableFuture.orTimeout, await(timeout)) and"
                     + " make sure every path, including failures, completes or releases what is awaited.";
             out.add(new Finding(Kind.STALL, Certainty.LIKELY, Story.names(ts), summary, story, why, fix,
-                    List.of("dumps do not show who is supposed to release it; " + Story.attachHint()
-                            + " with tracking to see which task or thread would"),
+                    List.of("dumps do not show who is supposed to release it; " + Story.proofHint(last)
+                            + (last.live() ? "" : " with tracking to see which task or thread would")),
                     List.of(), edges));
         }
         return out;

@@ -80,7 +80,7 @@ final class StarvationRule implements Rule {
                 "Never block a pool's worker on a task of the same pool: compose asynchronously (thenCompose, callbacks),"
                         + " run nested work on a separate executor, or make the pool unbounded for nested work"
                         + " (ForkJoinPool with ManagedBlocker).",
-                List.of("thread dumps do not show executor queues; " + Story.attachHint()
+                List.of("thread dumps do not show executor queues; " + Story.proofHint(g)
                         + " to prove the awaited tasks are queued in this pool"),
                 List.of(), waits);
     }
@@ -138,7 +138,7 @@ final class StarvationRule implements Rule {
                         + " borrow another (or the objects were leaked).",
                 "Do not borrow a second object while holding one (reuse the held connection), size the pool for nested use,"
                         + " and always return objects in finally.",
-                List.of("thread dumps do not show which threads hold pooled objects; " + Story.attachHint()),
+                List.of("thread dumps do not show which threads hold pooled objects; " + Story.proofHint(g)),
                 List.of(), waits);
     }
 }

@@ -70,6 +70,19 @@ final class Story {
         return Frames.describe(f);
     }
 
+    /** What a live snapshot recorded about the resource (permits, counts), as story lines. */
+    static List<String> notes(WaitGraph g, dev.knot.model.Resource r) {
+        List<String> out = new ArrayList<>();
+        for (String n : g.notes(r.key())) out.add("  " + r.label() + ": " + n);
+        return out;
+    }
+
+    /** How to get the proof that is missing: from a dump, attach; from a live snapshot, turn tracking on. */
+    static String proofHint(WaitGraph g) {
+        return g.live() ? "load the Knot agent with tracking on (`-javaagent:knot-agent.jar=track=all`), which records"
+                + " holders, producers and completers as they happen" : attachHint();
+    }
+
     /** The standard advice for getting proof a dump cannot give. */
     static String attachHint() {
         return "run `knot attach <pid>` on the live process (it reads the lock, permit and queue state directly)";
