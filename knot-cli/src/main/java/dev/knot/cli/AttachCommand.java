@@ -22,9 +22,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "attach", mixinStandardHelpOptions = true,
-        description = {"Attaches to a running JVM, takes a live snapshot of its threads from inside it (the Knot agent)"
-                + " and explains every hang in it, like analyze does for a dump.",
-                "A live snapshot sees what dumps cannot: all virtual threads (JDK 21+), owners of j.u.c locks, read-lock"
+        description = {"Takes a live snapshot of a running JVM from inside it and explains every hang in it.",
+                "Loads the Knot agent (knot-agent.jar next to knot.jar, or $KNOT_AGENT_JAR) into the JVM. A live snapshot"
+                        + " sees what dumps cannot: all virtual threads (JDK 21+), owners of j.u.c locks, read-lock"
                         + " holders, semaphore permits, pool queues. The target must be a JVM of your user running"
                         + " Java 17 or newer; JDK 21+ targets print a warning about a dynamically loaded agent."},
         exitCodeListHeading = "%nExit codes:%n",

@@ -20,9 +20,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "dump", mixinStandardHelpOptions = true,
-        description = {"Attaches to a running JVM and saves a live snapshot of its threads (what knot attach analyses)"
-                + " to a file, for a later `knot analyze FILE` on any machine.",
-                "Never overwrites a file. The target must be a JVM of your user running Java 17 or newer."},
+        description = {"Saves a live snapshot of a running JVM to a file, for a later `knot analyze FILE`.",
+                "The same snapshot knot attach analyses, taken by the Knot agent inside the JVM. Never overwrites a file."
+                        + " The target must be a JVM of your user running Java 17 or newer."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:saved", "3:the snapshot could not be read",
                 "4:no snapshot could be taken or saved (no such process, not a JVM, another user's, attach or agent refused, agent failed)",

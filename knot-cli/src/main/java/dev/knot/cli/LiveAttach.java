@@ -71,18 +71,30 @@ final class LiveAttach {
         }
     }
 
-    /** The snapshot file the agent wrote, in a private temporary directory that {@link #close()} removes. */
-    record Snapshot(long pid, Path file, Path dir, Duration elapsed) implements AutoCloseable {
+    /**
+     * The snapshot file the agent wrote, in a private temporary directory that {@link #close()} removes (as does a
+     * shutdown hook, should knot be interrupted while it waits).
+     */
+    record Snapshot(long pid, Path file, Path dir, Duration elapsed, Thread cleanup) implements AutoCloseable {
         @Override
         public void close() {
+            deleteDir(dir);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException e) {
+                // shutting down: the hook runs anyway
+            }
+        }
+
+        static void deleteDir(Path dir) {
             try (Stream<Path> s = Files.list(dir)) {
                 for (Path p : (Iterable<Path>) s::iterator) Files.deleteIfExists(p);
-            } catch (IOException ignored) {
+            } catch (IOException | RuntimeException ignored) {
                 // a leftover file in the temp directory is no reason to fail
             }
             try {
                 Files.deleteIfExists(dir);
-            } catch (IOException ignored) {
+            } catch (IOException | RuntimeException ignored) {
                 // as above
             }
         }
@@ -136,7 +148,9 @@ final class LiveAttach {
         } catch (IOException | RuntimeException e) {
             throw new Failure(p + "cannot create a temporary directory for the snapshot: " + e.getMessage());
         }
-        Snapshot snapshot = new Snapshot(pid, dir.resolve(SNAPSHOT_FILE), dir, Duration.ZERO);
+        Thread cleanup = new Thread(() -> Snapshot.deleteDir(dir), "knot-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        Snapshot snapshot = new Snapshot(pid, dir.resolve(SNAPSHOT_FILE), dir, Duration.ZERO, cleanup);
         long started = System.nanoTime();
         try {
             AttachApi.loadAgent(p, pid, jar, "snapshot=" + snapshot.file());
@@ -145,7 +159,7 @@ final class LiveAttach {
             snapshot.close();
             throw e;
         }
-        return new Snapshot(pid, snapshot.file(), dir, Duration.ofNanos(System.nanoTime() - started));
+        return new Snapshot(pid, snapshot.file(), dir, Duration.ofNanos(System.nanoTime() - started), cleanup);
     }
 
     /** Polls for the snapshot (or the agent's error file); fails if the target exits or time runs out. */
