@@ -1,0 +1,120 @@
+package dev.knot.track;
+
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * What to track. Agent options (all optional):
+ * <ul>
+ *   <li>{@code track=semaphores,queues,futures} (any subset), {@code track=all}, {@code track=none}, or
+ *       {@code track=default} ({@link #DEFAULT_KINDS}: the kinds whose measured overhead is negligible);</li>
+ *   <li>{@code track.sites=true}: also record where each permit was acquired (a short stack walk per acquire;
+ *       see the README for its cost);</li>
+ *   <li>{@code track.selftest=fail}: make the self-test fail (for testing the disable path).</li>
+ * </ul>
+ *
+ * @param semaphores track Semaphore permit holders
+ * @param queues     track producers and consumers of ArrayBlockingQueue, LinkedBlockingQueue, LinkedBlockingDeque
+ * @param futures    track which thread waits on which CompletableFuture and which thread computes it
+ * @param sites      record acquisition sites of permits
+ * @param failSelfTest simulate a self-test failure
+ */
+public record Options(boolean semaphores, boolean queues, boolean futures, boolean sites, boolean failSelfTest) {
+
+    /** The option keys this class reads; an agent passes these through and warns about others. */
+    public static final Set<String> KEYS = Set.of("track", "track.sites", "track.selftest");
+    /** Tracked when no {@code track} option is given: measured overhead within noise (README). */
+    public static final Set<String> DEFAULT_KINDS = Set.of("semaphores", "futures");
+    /** Every kind, in the order they are documented. */
+    public static final Set<String> ALL_KINDS = orderedSet("semaphores", "queues", "futures");
+
+    /** The defaults: {@link #DEFAULT_KINDS}, no sites. */
+    public static Options defaults() {
+        return of(DEFAULT_KINDS, false);
+    }
+
+    /** Nothing tracked. */
+    public static Options none() {
+        return new Options(false, false, false, false, false);
+    }
+
+    public static Options of(Set<String> kinds, boolean sites) {
+        return new Options(kinds.contains("semaphores"), kinds.contains("queues"), kinds.contains("futures"), sites, false);
+    }
+
+    /** Reads the keys of {@link #KEYS} from parsed agent options; bad values get a warning and the default. */
+    public static Options parse(Map<String, String> options, Consumer<String> warn) {
+        Set<String> kinds = new LinkedHashSet<>(DEFAULT_KINDS);
+        String track = options.get("track");
+        if (track != null) {
+            kinds.clear();
+            for (String raw : track.split("[,+ ]")) {
+                String k = raw.strip().toLowerCase(Locale.ROOT);
+                switch (k) {
+                    case "" -> { }
+                    case "none", "off", "false" -> kinds.clear();
+                    case "all", "on", "true" -> kinds.addAll(ALL_KINDS);
+                    case "default" -> kinds.addAll(DEFAULT_KINDS);
+                    case "semaphore", "semaphores" -> kinds.add("semaphores");
+                    case "queue", "queues" -> kinds.add("queues");
+                    case "future", "futures" -> kinds.add("futures");
+                    default -> warn.accept("option track: ignoring unknown kind '" + raw.strip()
+                            + "' (expected semaphores, queues, futures, all, none or default)");
+                }
+            }
+        }
+        boolean sites = bool(options.get("track.sites"), "track.sites", warn);
+        String selfTest = options.get("track.selftest");
+        boolean fail = selfTest != null && selfTest.strip().equalsIgnoreCase("fail");
+        if (selfTest != null && !fail) warn.accept("option track.selftest: ignoring '" + selfTest + "' (only 'fail')");
+        Options o = of(kinds, sites);
+        return new Options(o.semaphores, o.queues, o.futures, o.sites, fail);
+    }
+
+    /** Parses {@code key=value,key=value} as the agent's command line gives it (a segment without = continues a value). */
+    public static Options parse(String agentArgs, Consumer<String> warn) {
+        Map<String, String> map = new java.util.LinkedHashMap<>();
+        String last = null;
+        if (agentArgs != null) {
+            for (String seg : agentArgs.split(",", -1)) {
+                int eq = seg.indexOf('=');
+                if (eq < 0) {
+                    if (last != null) map.put(last, map.get(last) + "," + seg);
+                    continue;
+                }
+                last = seg.substring(0, eq).strip();
+                map.put(last, seg.substring(eq + 1));
+            }
+        }
+        return parse(map, warn);
+    }
+
+    public boolean any() {
+        return semaphores || queues || futures;
+    }
+
+    /** {@code semaphores,futures} or {@code none}. */
+    public String kinds() {
+        StringBuilder b = new StringBuilder();
+        if (semaphores) b.append("semaphores");
+        if (queues) b.append(b.length() > 0 ? "," : "").append("queues");
+        if (futures) b.append(b.length() > 0 ? "," : "").append("futures");
+        return b.length() == 0 ? "none" : b.toString();
+    }
+
+    private static boolean bool(String v, String key, Consumer<String> warn) {
+        if (v == null) return false;
+        String s = v.strip().toLowerCase(Locale.ROOT);
+        if (s.equals("true") || s.equals("on") || s.equals("yes") || s.isEmpty()) return true;
+        if (s.equals("false") || s.equals("off") || s.equals("no")) return false;
+        warn.accept("option " + key + ": ignoring '" + v + "' (expected true or false)");
+        return false;
+    }
+
+    private static Set<String> orderedSet(String... s) {
+        return java.util.Collections.unmodifiableSet(new LinkedHashSet<>(java.util.List.of(s)));
+    }
+}

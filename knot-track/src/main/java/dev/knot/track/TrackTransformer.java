@@ -1,0 +1,264 @@
+package dev.knot.track;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.nio.charset.StandardCharsets;
+import java.security.ProtectionDomain;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.FieldVisitor;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+/**
+ * Inserts calls to the boot-path tracker into java.util.concurrent. Body-only changes: straight-line code at
+ * method entry or before a return/throw, no new branches, locals, fields or methods, so the class's stack map
+ * frames stay valid and only max stack is recomputed (no class loading from inside the transformer).
+ */
+final class TrackTransformer implements ClassFileTransformer {
+
+    /** Where a hook goes and what it passes. */
+    enum Hook {
+        ACQUIRED_1, ACQUIRED_ARG, TRY_1, TRY_ARG, DRAINED, RELEASE_1, RELEASE_ARG, BORN,
+        PRODUCES, CONSUMES, WAITS, RUNS
+    }
+
+    static final String SEMAPHORE = "java/util/concurrent/Semaphore";
+    static final String ABQ = "java/util/concurrent/ArrayBlockingQueue";
+    static final String LBQ = "java/util/concurrent/LinkedBlockingQueue";
+    static final String LBD = "java/util/concurrent/LinkedBlockingDeque";
+    static final String CF = "java/util/concurrent/CompletableFuture";
+    static final String ASYNC_SUPPLY = "java/util/concurrent/CompletableFuture$AsyncSupply";
+    static final String ASYNC_RUN = "java/util/concurrent/CompletableFuture$AsyncRun";
+
+    private static final String O = "Ljava/lang/Object;";
+    private static final String TU = "Ljava/util/concurrent/TimeUnit;";
+
+    private final String tracker; // internal name of the boot KnotTracker
+    private final Map<String, Map<String, Hook>> plan;
+    /** class → methods (name+desc) that got their hook in the last transformation. */
+    final Map<String, Set<String>> done = new ConcurrentHashMap<>();
+    /** class → why it could not be transformed. */
+    final Map<String, String> failures = new ConcurrentHashMap<>();
+
+    TrackTransformer(String trackerInternalName, Options o) {
+        this.tracker = trackerInternalName;
+        this.plan = plan(o);
+    }
+
+    /** The classes (internal names) this transformer changes. */
+    Set<String> classes() {
+        return plan.keySet();
+    }
+
+    Map<String, Hook> planFor(String cls) {
+        return plan.get(cls);
+    }
+
+    static Map<String, Map<String, Hook>> plan(Options o) {
+        Map<String, Map<String, Hook>> p = new LinkedHashMap<>();
+        if (o.semaphores()) {
+            Map<String, Hook> m = new LinkedHashMap<>();
+            m.put("<init>(I)V", Hook.BORN);
+            m.put("<init>(IZ)V", Hook.BORN);
+            m.put("acquire()V", Hook.ACQUIRED_1);
+            m.put("acquireUninterruptibly()V", Hook.ACQUIRED_1);
+            m.put("acquire(I)V", Hook.ACQUIRED_ARG);
+            m.put("acquireUninterruptibly(I)V", Hook.ACQUIRED_ARG);
+            m.put("tryAcquire()Z", Hook.TRY_1);
+            m.put("tryAcquire(J" + TU + ")Z", Hook.TRY_1);
+            m.put("tryAcquire(I)Z", Hook.TRY_ARG);
+            m.put("tryAcquire(IJ" + TU + ")Z", Hook.TRY_ARG);
+            m.put("drainPermits()I", Hook.DRAINED);
+            m.put("release()V", Hook.RELEASE_1);
+            m.put("release(I)V", Hook.RELEASE_ARG);
+            p.put(SEMAPHORE, m);
+        }
+        if (o.queues()) {
+            for (String q : new String[] {ABQ, LBQ}) {
+                Map<String, Hook> m = new LinkedHashMap<>();
+                m.put("put(" + O + ")V", Hook.PRODUCES);
+                m.put("offer(" + O + ")Z", Hook.PRODUCES);
+                m.put("offer(" + O + "J" + TU + ")Z", Hook.PRODUCES);
+                m.put("take()" + O, Hook.CONSUMES);
+                m.put("poll()" + O, Hook.CONSUMES);
+                m.put("poll(J" + TU + ")" + O, Hook.CONSUMES);
+                m.put("drainTo(Ljava/util/Collection;I)I", Hook.CONSUMES);
+                p.put(q, m);
+            }
+            Map<String, Hook> m = new LinkedHashMap<>();
+            for (String end : new String[] {"First", "Last"}) {
+                m.put("put" + end + "(" + O + ")V", Hook.PRODUCES);
+                m.put("offer" + end + "(" + O + ")Z", Hook.PRODUCES);
+                m.put("offer" + end + "(" + O + "J" + TU + ")Z", Hook.PRODUCES);
+                m.put("take" + end + "()" + O, Hook.CONSUMES);
+                m.put("poll" + end + "()" + O, Hook.CONSUMES);
+                m.put("poll" + end + "(J" + TU + ")" + O, Hook.CONSUMES);
+            }
+            m.put("drainTo(Ljava/util/Collection;I)I", Hook.CONSUMES);
+            p.put(LBD, m);
+        }
+        if (o.futures()) {
+            Map<String, Hook> m = new LinkedHashMap<>();
+            m.put("waitingGet(Z)" + O, Hook.WAITS);
+            m.put("timedGet(J)" + O, Hook.WAITS);
+            p.put(CF, m);
+            p.put(ASYNC_SUPPLY, Map.of("run()V", Hook.RUNS));
+            p.put(ASYNC_RUN, Map.of("run()V", Hook.RUNS));
+        }
+        return p;
+    }
+
+    @Override
+    public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain pd, byte[] bytes) {
+        if (loader != null || className == null) return null;
+        Map<String, Hook> methods = plan.get(className);
+        if (methods == null) return null;
+        try {
+            if (alreadyHooked(bytes)) {
+                failures.put(className, "already instrumented by another Knot tracker");
+                return null;
+            }
+            Set<String> hooked = ConcurrentHashMap.newKeySet();
+            byte[] out = instrument(bytes, className, methods, hooked);
+            done.put(className, hooked);
+            failures.remove(className);
+            return out;
+        } catch (Throwable t) {
+            failures.put(className, t.toString());
+            return null;
+        }
+    }
+
+    /** Does the class already call a Knot tracker (from an earlier or a relocated copy of this agent)? */
+    static boolean alreadyHooked(byte[] bytes) {
+        return new String(bytes, StandardCharsets.ISO_8859_1).contains("/track/boot/KnotTracker");
+    }
+
+    byte[] instrument(byte[] bytes, String className, Map<String, Hook> methods, Set<String> hooked) {
+        ClassReader r = new ClassReader(bytes);
+        ClassWriter w = new ClassWriter(r, ClassWriter.COMPUTE_MAXS);
+        boolean[] hasSync = {false};
+        // first pass: the field the semaphore hooks read
+        if (className.equals(SEMAPHORE)) {
+            r.accept(new ClassVisitor(Opcodes.ASM9) {
+                @Override
+                public FieldVisitor visitField(int access, String name, String desc, String sig, Object value) {
+                    if (name.equals("sync") && desc.equals("L" + SEMAPHORE + "$Sync;")) hasSync[0] = true;
+                    return null;
+                }
+            }, ClassReader.SKIP_CODE);
+            if (!hasSync[0]) throw new IllegalStateException("Semaphore has no field 'sync' of type Semaphore$Sync");
+        }
+        r.accept(new ClassVisitor(Opcodes.ASM9, w) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String desc, String sig, String[] exceptions) {
+                MethodVisitor mv = super.visitMethod(access, name, desc, sig, exceptions);
+                Hook h = methods.get(name + desc);
+                if (h == null || mv == null || (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) return mv;
+                hooked.add(name + desc);
+                return new HookAdapter(mv, className, h);
+            }
+        }, 0);
+        return w.toByteArray();
+    }
+
+    private final class HookAdapter extends MethodVisitor {
+        private final String owner;
+        private final Hook hook;
+
+        HookAdapter(MethodVisitor mv, String owner, Hook hook) {
+            super(Opcodes.ASM9, mv);
+            this.owner = owner;
+            this.hook = hook;
+        }
+
+        @Override
+        public void visitCode() {
+            super.visitCode();
+            switch (hook) {
+                case RELEASE_1 -> semaphoreCall("released", Opcodes.ICONST_1);
+                case RELEASE_ARG -> semaphoreCall("released", -1);
+                case PRODUCES -> thisCall("produces");
+                case CONSUMES -> thisCall("consumes");
+                case WAITS -> thisCall("waits");
+                case RUNS -> {
+                    super.visitVarInsn(Opcodes.ALOAD, 0);
+                    super.visitFieldInsn(Opcodes.GETFIELD, owner, "dep", "L" + CF + ";");
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, tracker, "runs", "(" + O + ")V", false);
+                }
+                default -> { }
+            }
+        }
+
+        @Override
+        public void visitInsn(int opcode) {
+            boolean exit = opcode == Opcodes.RETURN || opcode == Opcodes.IRETURN || opcode == Opcodes.ARETURN;
+            if (exit || opcode == Opcodes.ATHROW) {
+                switch (hook) {
+                    case ACQUIRED_1 -> { if (exit) semaphoreCall("acquired", Opcodes.ICONST_1); }
+                    case ACQUIRED_ARG -> { if (exit) semaphoreCall("acquired", -1); }
+                    case TRY_1, TRY_ARG -> {
+                        if (opcode == Opcodes.IRETURN) {
+                            super.visitInsn(Opcodes.DUP); // the boolean result stays for the return
+                            loadPermits(hook == Hook.TRY_1 ? Opcodes.ICONST_1 : -1);
+                            loadSync();
+                            super.visitMethodInsn(Opcodes.INVOKESTATIC, tracker, "tryAcquired", "(ZI" + O + ")V", false);
+                        }
+                    }
+                    case DRAINED -> {
+                        if (opcode == Opcodes.IRETURN) {
+                            super.visitInsn(Opcodes.DUP);
+                            loadSync();
+                            super.visitMethodInsn(Opcodes.INVOKESTATIC, tracker, "acquired", "(I" + O + ")V", false);
+                        }
+                    }
+                    case BORN -> {
+                        if (opcode == Opcodes.RETURN) {
+                            loadSync();
+                            super.visitMethodInsn(Opcodes.INVOKESTATIC, tracker, "born", "(" + O + ")V", false);
+                        }
+                    }
+                    case WAITS -> thisCall("waitDone");
+                    case RUNS -> super.visitMethodInsn(Opcodes.INVOKESTATIC, tracker, "runDone", "()V", false);
+                    default -> { }
+                }
+            }
+            super.visitInsn(opcode);
+        }
+
+        /** tracker.name(permits, this.sync) */
+        private void semaphoreCall(String name, int constOrArg) {
+            loadPermits(constOrArg);
+            loadSync();
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, tracker, name, "(I" + O + ")V", false);
+        }
+
+        private void thisCall(String name) {
+            super.visitVarInsn(Opcodes.ALOAD, 0);
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, tracker, name, "(" + O + ")V", false);
+        }
+
+        private void loadPermits(int constOrArg) {
+            if (constOrArg >= 0) super.visitInsn(constOrArg);
+            else super.visitVarInsn(Opcodes.ILOAD, 1); // the int permits parameter
+        }
+
+        private void loadSync() {
+            super.visitVarInsn(Opcodes.ALOAD, 0);
+            super.visitFieldInsn(Opcodes.GETFIELD, SEMAPHORE, "sync", "L" + SEMAPHORE + "$Sync;");
+        }
+    }
+
+    /** Methods of a class that the plan names but the class did not have (a JDK that renamed them). */
+    Set<String> missing(String cls) {
+        Set<String> want = new LinkedHashSet<>(plan.getOrDefault(cls, Map.of()).keySet());
+        want.removeAll(done.getOrDefault(cls, Set.of()));
+        return want;
+    }
+}

@@ -1,0 +1,229 @@
+package dev.knot.track.boot;
+
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The hooks the instrumented java.util.concurrent classes call. Loaded by the bootstrap class loader (the agent
+ * appends a small jar of this package to the boot class path), so it uses nothing but the JDK.
+ *
+ * <p>Rules for every hook: returns at once when {@link #enabled} is false; catches every Throwable (counted in
+ * {@link #errors()}) and never throws; never calls a method of an application object (keys are compared with
+ * {@code ==}); never takes a lock on the hot path. Per-thread state lives in a {@link ThreadState} reached through
+ * a ThreadLocal and written only by its own thread. The two global structures (semaphores born under tracking,
+ * semaphores released by a non-holder) are guarded by a Knot-private lock: births are rare, and each thread
+ * reports a foreign release of the same semaphore only once in a row.
+ */
+public final class KnotTracker {
+    private KnotTracker() {
+    }
+
+    /** Master switch: false makes every hook a no-op (set before instrumenting, cleared to disable). */
+    public static volatile boolean enabled;
+    /** Record where permits were acquired (one short stack walk per acquire). */
+    public static volatile boolean sites;
+    /** Set once the agent installed the hooks and their self-test passed. */
+    public static volatile boolean installed;
+
+    private static final TrackerLocal LOCAL = new TrackerLocal();
+    private static final ConcurrentLinkedQueue<ThreadState> REGISTRY = new ConcurrentLinkedQueue<>();
+    private static final AtomicInteger REGISTRATIONS = new AtomicInteger();
+    private static final AtomicBoolean PURGING = new AtomicBoolean();
+    private static final int PURGE_EVERY = 4096;
+
+    private static final Object LOCK = new Object(); // Knot-private: never visible to application code
+    private static final WeakHashMap<Object, Boolean> BORN = new WeakHashMap<>();
+    private static final WeakHashMap<Object, Boolean> FOREIGN = new WeakHashMap<>();
+
+    private static final AtomicLong ERRORS = new AtomicLong();
+    private static volatile Throwable firstError;
+
+    // ---- hooks: Semaphore (key = the semaphore's sync, the object waiters park on) --------------------------
+
+    /** After a successful acquire of {@code permits} (also drainPermits' count). */
+    public static void acquired(int permits, Object sync) {
+        if (!enabled || permits <= 0 || sync == null) return;
+        try {
+            ThreadState s = LOCAL.get();
+            if (s.busy) return;
+            s.busy = true;
+            try {
+                s.acquire(sync, permits, sites ? SiteFinder.find() : null);
+            } finally {
+                s.busy = false;
+            }
+        } catch (Throwable t) {
+            failed(t);
+        }
+    }
+
+    /** After tryAcquire returned {@code ok}. */
+    public static void tryAcquired(boolean ok, int permits, Object sync) {
+        if (ok) acquired(permits, sync);
+    }
+
+    /** Before a release of {@code permits}. */
+    public static void released(int permits, Object sync) {
+        if (!enabled || permits <= 0 || sync == null) return;
+        try {
+            ThreadState s = LOCAL.get();
+            if (!s.release(sync, permits) && s.lastForeign != sync) {
+                s.lastForeign = sync;
+                synchronized (LOCK) {
+                    FOREIGN.put(sync, Boolean.TRUE);
+                }
+            }
+        } catch (Throwable t) {
+            failed(t);
+        }
+    }
+
+    /** At the end of a Semaphore constructor: every permit of this one is seen by tracking. */
+    public static void born(Object sync) {
+        if (!enabled || sync == null) return;
+        try {
+            synchronized (LOCK) {
+                BORN.put(sync, Boolean.TRUE);
+            }
+        } catch (Throwable t) {
+            failed(t);
+        }
+    }
+
+    // ---- hooks: bounded queues --------------------------------------------------------------------------------
+
+    /** On entry of put/offer (also the First/Last variants of LinkedBlockingDeque). */
+    public static void produces(Object queue) {
+        if (!enabled || queue == null) return;
+        try {
+            LOCAL.get().produce(queue);
+        } catch (Throwable t) {
+            failed(t);
+        }
+    }
+
+    /** On entry of take/poll/drainTo. */
+    public static void consumes(Object queue) {
+        if (!enabled || queue == null) return;
+        try {
+            LOCAL.get().consume(queue);
+        } catch (Throwable t) {
+            failed(t);
+        }
+    }
+
+    // ---- hooks: CompletableFuture ---------------------------------------------------------------------------
+
+    /** On entry of CompletableFuture.waitingGet / timedGet (join, get, get with timeout when not yet done). */
+    public static void waits(Object future) {
+        if (!enabled) return;
+        try {
+            LOCAL.get().pushWait(future);
+        } catch (Throwable t) {
+            failed(t);
+        }
+    }
+
+    /** On exit of waitingGet / timedGet. */
+    public static void waitDone(Object future) {
+        if (!enabled) return;
+        try {
+            LOCAL.get().popWait(future);
+        } catch (Throwable t) {
+            failed(t);
+        }
+    }
+
+    /** On entry of CompletableFuture$AsyncSupply/AsyncRun.run: this thread now computes {@code future}. */
+    public static void runs(Object future) {
+        if (!enabled) return;
+        try {
+            LOCAL.get().pushRun(future);
+        } catch (Throwable t) {
+            failed(t);
+        }
+    }
+
+    /** On exit of AsyncSupply/AsyncRun.run. */
+    public static void runDone() {
+        if (!enabled) return;
+        try {
+            LOCAL.get().popRun();
+        } catch (Throwable t) {
+            failed(t);
+        }
+    }
+
+    // ---- reading (the snapshot, the self-test) ---------------------------------------------------------------
+
+    /** Every tracked thread's state, dead threads that still hold permits included. Purges the rest. */
+    public static ThreadState[] states() {
+        purge(true);
+        return REGISTRY.toArray(new ThreadState[0]);
+    }
+
+    /** The calling thread's state (self-test). */
+    public static ThreadState current() {
+        return LOCAL.get();
+    }
+
+    /** Was this semaphore (its sync) constructed while tracking was on? Then no permit escaped tracking. */
+    public static boolean bornTracked(Object sync) {
+        synchronized (LOCK) {
+            return BORN.containsKey(sync);
+        }
+    }
+
+    /** Did a thread release permits of this semaphore that it had not acquired (hand-off or signalling use)? */
+    public static boolean releasedByNonHolder(Object sync) {
+        synchronized (LOCK) {
+            return FOREIGN.containsKey(sync);
+        }
+    }
+
+    /** An acquisition site from {@link ThreadState#holdings()} as {@code Foo.bar(Foo.java:12)}, or null. */
+    public static String describeSite(Object site) {
+        return SiteFinder.describe(site);
+    }
+
+    /** Throwables the hooks swallowed since start. */
+    public static long errors() {
+        return ERRORS.get();
+    }
+
+    public static Throwable firstError() {
+        return firstError;
+    }
+
+    // ---- internals -------------------------------------------------------------------------------------------
+
+    static void register(ThreadState s) {
+        REGISTRY.add(s);
+        if (REGISTRATIONS.incrementAndGet() % PURGE_EVERY == 0) purge(false);
+    }
+
+    /** Drops states of ended threads that hold nothing. One purger at a time; nobody ever waits for it. */
+    private static void purge(boolean force) {
+        if (!PURGING.compareAndSet(false, true)) return;
+        try {
+            for (java.util.Iterator<ThreadState> it = REGISTRY.iterator(); it.hasNext(); ) {
+                if (it.next().disposable()) it.remove();
+            }
+        } catch (Throwable t) {
+            if (force) failed(t);
+        } finally {
+            PURGING.set(false);
+        }
+    }
+
+    private static void failed(Throwable t) {
+        try {
+            if (ERRORS.getAndIncrement() == 0) firstError = t;
+        } catch (Throwable ignored) {
+            // nothing more can be done without risking the application thread
+        }
+    }
+}

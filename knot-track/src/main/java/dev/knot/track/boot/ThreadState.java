@@ -1,0 +1,235 @@
+package dev.knot.track.boot;
+
+import java.lang.ref.WeakReference;
+
+/**
+ * What tracking knows about one thread: the semaphore permits it holds (count and first acquisition site), the
+ * last few bounded queues it put into and took from, the CompletableFuture it waits on, the one it computes.
+ *
+ * <p>Written only by its own thread, without locks. Other threads (the snapshot) read it racily: they may see a
+ * state a few operations old, never a broken one (arrays are replaced, not resized in place). A thread that waits
+ * is parked, and parking publishes its earlier writes in practice.
+ */
+public final class ThreadState {
+    /** How many queues each ring remembers per direction. */
+    public static final int RING = 4;
+    private static final int STACK = 4;
+
+    private final WeakReference<Thread> thread;
+    private final long threadId;
+    private volatile String lastName;
+
+    boolean busy; // re-entry guard for the stack walk
+    Object lastForeign; // the last semaphore this thread reported as released by a non-holder
+
+    // semaphore holdings: parallel arrays, the first n slots used
+    private Object[] keys;
+    private int[] counts;
+    private Object[] sites;
+    private int n;
+
+    private Object[] produced;
+    private int producedNext;
+    private Object[] consumed;
+    private int consumedNext;
+
+    private final Object[] waits = new Object[STACK];
+    private int waitDepth;
+    private final Object[] runs = new Object[STACK];
+    private int runDepth;
+
+    ThreadState(Thread t) {
+        this.thread = new WeakReference<>(t);
+        this.threadId = t.getId();
+        this.lastName = t.getName();
+    }
+
+    // ---- written by the owning thread ------------------------------------------------------------------------
+
+    void acquire(Object sync, int permits, Object site) {
+        Object[] k = keys;
+        for (int i = 0; i < n; i++) {
+            if (k[i] == sync) {
+                counts[i] += permits;
+                return;
+            }
+        }
+        if (k == null || n == k.length) {
+            int len = k == null ? 2 : k.length * 2;
+            Object[] nk = new Object[len];
+            int[] nc = new int[len];
+            Object[] ns = new Object[len];
+            if (k != null) {
+                System.arraycopy(k, 0, nk, 0, n);
+                System.arraycopy(counts, 0, nc, 0, n);
+                System.arraycopy(sites, 0, ns, 0, n);
+            }
+            nk[n] = sync;
+            nc[n] = permits;
+            ns[n] = site;
+            counts = nc;
+            sites = ns;
+            keys = nk;
+        } else {
+            counts[n] = permits;
+            sites[n] = site;
+            k[n] = sync;
+        }
+        n++;
+    }
+
+    /** False when this thread did not hold that many permits: someone else's permits were released. */
+    boolean release(Object sync, int permits) {
+        Object[] k = keys;
+        for (int i = 0; i < n; i++) {
+            if (k[i] == sync) {
+                int left = counts[i] - permits;
+                if (left > 0) {
+                    counts[i] = left;
+                    return true;
+                }
+                int last = n - 1;
+                k[i] = k[last];
+                counts[i] = counts[last];
+                sites[i] = sites[last];
+                k[last] = null;
+                sites[last] = null;
+                counts[last] = 0;
+                n = last;
+                return left == 0;
+            }
+        }
+        return false;
+    }
+
+    void produce(Object q) {
+        Object[] r = produced;
+        if (r == null) produced = r = new Object[RING];
+        for (Object o : r) {
+            if (o == q) return;
+        }
+        r[producedNext] = q;
+        producedNext = (producedNext + 1) % RING;
+    }
+
+    void consume(Object q) {
+        Object[] r = consumed;
+        if (r == null) consumed = r = new Object[RING];
+        for (Object o : r) {
+            if (o == q) return;
+        }
+        r[consumedNext] = q;
+        consumedNext = (consumedNext + 1) % RING;
+    }
+
+    void pushWait(Object f) {
+        if (waitDepth < STACK) waits[waitDepth] = f;
+        waitDepth++;
+    }
+
+    /** Pops down to f's entry: an exit that was missed (an exception) heals with the next outer exit. */
+    void popWait(Object f) {
+        for (int d = Math.min(waitDepth, STACK) - 1; d >= 0; d--) {
+            if (waits[d] == f) {
+                for (int i = d; i < STACK; i++) waits[i] = null;
+                waitDepth = d;
+                return;
+            }
+        }
+        if (waitDepth > 0) {
+            waitDepth--;
+            if (waitDepth < STACK) waits[waitDepth] = null;
+        }
+    }
+
+    void pushRun(Object f) {
+        if (runDepth < STACK) runs[runDepth] = f;
+        runDepth++;
+    }
+
+    void popRun() {
+        if (runDepth > 0) {
+            runDepth--;
+            if (runDepth < STACK) runs[runDepth] = null;
+        }
+    }
+
+    // ---- read by the snapshot ----------------------------------------------------------------------------------
+
+    /** The thread, or null once it has been collected. */
+    public Thread thread() {
+        return thread.get();
+    }
+
+    public long threadId() {
+        return threadId;
+    }
+
+    /** The thread's name now, or the last one seen if it has been collected. */
+    public String threadName() {
+        Thread t = thread.get();
+        if (t != null) lastName = t.getName();
+        return lastName;
+    }
+
+    /** Ended (or collected): its state can only matter for permits it never released. */
+    public boolean ended() {
+        Thread t = thread.get();
+        return t == null || !t.isAlive();
+    }
+
+    boolean disposable() {
+        return n == 0 && ended();
+    }
+
+    /** Semaphore syncs this thread holds permits of, as {sync, Integer count, site or null} triples. */
+    public Object[][] holdings() {
+        Object[] k = keys;
+        int[] c = counts;
+        Object[] s = sites;
+        int m = n;
+        if (k == null || c == null || s == null) return new Object[0][];
+        m = Math.min(m, Math.min(k.length, Math.min(c.length, s.length)));
+        Object[][] out = new Object[m][];
+        int j = 0;
+        for (int i = 0; i < m; i++) {
+            if (k[i] == null || c[i] <= 0) continue;
+            out[j++] = new Object[] {k[i], c[i], s[i]};
+        }
+        return java.util.Arrays.copyOf(out, j);
+    }
+
+    /** The queues this thread last put into (at most {@link #RING}). */
+    public Object[] producedQueues() {
+        Object[] r = produced;
+        return r == null ? new Object[0] : r.clone();
+    }
+
+    /** The queues this thread last took from (at most {@link #RING}). */
+    public Object[] consumedQueues() {
+        Object[] r = consumed;
+        return r == null ? new Object[0] : r.clone();
+    }
+
+    /** The CompletableFuture this thread waits on in join/get, or null. */
+    public Object waitingOn() {
+        int d = waitDepth;
+        return d >= 1 && d <= STACK ? waits[d - 1] : null;
+    }
+
+    /** The CompletableFuture whose async task this thread runs (innermost), or null. */
+    public Object computing() {
+        int d = runDepth;
+        return d >= 1 && d <= STACK ? runs[d - 1] : null;
+    }
+
+    /** Is this thread running the async task (supplyAsync/runAsync) that completes f? */
+    public boolean computes(Object f) {
+        if (f == null) return false;
+        int d = Math.min(runDepth, STACK);
+        for (int i = 0; i < d; i++) {
+            if (runs[i] == f) return true;
+        }
+        return false;
+    }
+}
