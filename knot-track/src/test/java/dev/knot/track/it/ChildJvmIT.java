@@ -1,0 +1,87 @@
+package dev.knot.track.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.knot.track.Tracking;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Installation paths that need a fresh JVM: the self-test failure, loading the agent twice, attaching late. */
+class ChildJvmIT {
+    static final String AGENT = System.getProperty("knot.track.agent.jar");
+
+    record Result(int exit, List<String> out, List<String> err) {
+        List<String> agentLines() {
+            return err.stream().filter(l -> l.startsWith("knot-agent:")).toList();
+        }
+    }
+
+    static Result run(List<String> jvmArgs, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmArgs);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(ChildMain.class.getName());
+        cmd.addAll(List.of(args));
+        File out = File.createTempFile("knot-child-", ".out");
+        File err = File.createTempFile("knot-child-", ".err");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectOutput(out).redirectError(err).start();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("child JVM did not finish: " + cmd);
+            }
+            return new Result(p.exitValue(), Files.readAllLines(out.toPath(), StandardCharsets.UTF_8),
+                    Files.readAllLines(err.toPath(), StandardCharsets.UTF_8));
+        } finally {
+            out.delete();
+            err.delete();
+        }
+    }
+
+    @Test
+    void aFailedSelfTestPrintsOneLineAndLeavesTheClassesAsTheyWere() throws Exception {
+        Result r = run(List.of("-javaagent:" + AGENT + "=track=all,track.selftest=fail"), "untransformed");
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals(List.of(Tracking.DISABLED_PREFIX + "self-test failed (simulated by track.selftest=fail)"),
+                r.agentLines(), r.toString());
+        assertTrue(r.out().contains("UNTRANSFORMED"), r.toString());
+        assertTrue(r.out().contains("active=null"), r.toString());
+        assertTrue(r.out().contains("enabled=false"), r.toString());
+    }
+
+    @Test
+    void loadingTheAgentTwiceInstrumentsOnce() throws Exception {
+        Result r = run(List.of("-javaagent:" + AGENT + "=track=all", "-javaagent:" + AGENT + "=track=all"), "count");
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals(List.of(), r.agentLines(), r.toString());
+        assertTrue(r.out().contains("holdings=1 count=1"), r.toString());
+        assertTrue(r.out().contains("active=semaphores,queues,futures"), r.toString());
+    }
+
+    @Test
+    void defaultOptionsTrackTheDefaultKinds() throws Exception {
+        Result r = run(List.of("-javaagent:" + AGENT), "count");
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals(List.of(), r.agentLines(), r.toString());
+        assertTrue(r.out().contains("active=" + dev.knot.track.Options.defaults().kinds()), r.toString());
+    }
+
+    @Test
+    void attachedLateItNamesHoldersButDoesNotClaimToKnowThemAll() throws Exception {
+        Result r = run(List.of("-Djdk.attach.allowAttachSelf=true", "-XX:+EnableDynamicAgentLoading"), "late", AGENT);
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals(List.of(), r.agentLines(), r.toString());
+        assertTrue(r.out().stream().anyMatch(l -> l.startsWith("fact HOLDS holds 1 permit, acquired at")), r.toString());
+        assertTrue(r.out().stream().anyMatch(l -> l.contains("created before tracking started")), r.toString());
+        assertTrue(r.out().stream().noneMatch(l -> l.startsWith("fact HOLDERS_COMPLETE")), r.toString());
+    }
+}

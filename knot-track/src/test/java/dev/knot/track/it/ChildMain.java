@@ -1,0 +1,82 @@
+package dev.knot.track.it;
+
+import dev.knot.input.LiveFact;
+import dev.knot.input.ThreadDump;
+import dev.knot.live.LiveSnapshot;
+import dev.knot.track.Tracking;
+import dev.knot.track.boot.KnotTracker;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.LockSupport;
+
+/** A program the child-JVM tests start with the tracking agent; prints what it sees, one fact per line. */
+public final class ChildMain {
+    private ChildMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        switch (args[0]) {
+            case "untransformed" -> untransformed();
+            case "count" -> count();
+            case "late" -> late(args[1]);
+            default -> throw new IllegalArgumentException(args[0]);
+        }
+        System.out.flush();
+    }
+
+    /** After a failed install: the hooks are gone even when the tracker is switched on by hand. */
+    static void untransformed() {
+        System.out.println("active=" + Tracking.active());
+        System.out.println("reason=" + Tracking.disabledReason());
+        System.out.println("enabled=" + KnotTracker.enabled);
+        KnotTracker.enabled = true;
+        Semaphore s = new Semaphore(1);
+        s.acquireUninterruptibly();
+        ArrayBlockingQueue<String> q = new ArrayBlockingQueue<>(1);
+        q.offer("x");
+        boolean seen = KnotTracker.current().holdings().length > 0 || KnotTracker.current().producedQueues().length > 0;
+        KnotTracker.enabled = false;
+        System.out.println(seen ? "TRANSFORMED" : "UNTRANSFORMED");
+    }
+
+    /** One acquire counts once, however often the agent was loaded. */
+    static void count() {
+        Semaphore s = new Semaphore(2);
+        s.acquireUninterruptibly();
+        Object[][] h = KnotTracker.current().holdings();
+        System.out.println("holdings=" + h.length + " count=" + (h.length == 1 ? h[0][1] : "-"));
+        System.out.println("active=" + (Tracking.active() == null ? null : Tracking.active().kinds()));
+    }
+
+    /** Tracking attached after the semaphore was made: holders are known, completeness is not claimed. */
+    static void late(String agentJar) throws Exception {
+        Semaphore s = new Semaphore(1);
+        s.acquireUninterruptibly(); // before tracking: invisible to it
+        s.release();
+        attach(agentJar, "track=semaphores,track.sites=true");
+        attach(agentJar, "track=semaphores,track.sites=true"); // twice: no second instrumentation, no output
+        Thread t = new Thread(() -> {
+            s.acquireUninterruptibly();
+            s.acquireUninterruptibly();
+        }, "late-sem-twice");
+        t.setDaemon(true);
+        t.start();
+        while (LockSupport.getBlocker(t) == null) Thread.onSpinWait();
+        ThreadDump d = LiveSnapshot.take("child");
+        Object b = LockSupport.getBlocker(t);
+        String id = b.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(b));
+        for (LiveFact f : d.facts()) {
+            if (f.objectId().equals(id)) System.out.println("fact " + f.kind() + " " + f.detail());
+        }
+    }
+
+    static void attach(String jar, String options) throws Exception {
+        Class<?> vm = Class.forName("com.sun.tools.attach.VirtualMachine");
+        Object m = vm.getMethod("attach", String.class).invoke(null, Long.toString(ProcessHandle.current().pid()));
+        try {
+            vm.getMethod("loadAgent", String.class, String.class).invoke(m, jar, options);
+        } finally {
+            vm.getMethod("detach").invoke(m);
+        }
+    }
+}
