@@ -242,10 +242,13 @@ public final class DumpReader {
         }
     }
 
+    private static final int BINARY_SNIFF_CHARS = 1 << 20;
+
     /** Binary: more than 1 in 10 characters are control characters (other than tab, newlines, form feed, ESC). */
     static boolean isBinary(String text) {
         int bad = 0;
-        int n = text.length();
+        // The first megabyte tells binary from text; scanning all of a 25 MB dump would only cost time.
+        int n = Math.min(text.length(), BINARY_SNIFF_CHARS);
         for (int i = 0; i < n; i++) {
             char c = text.charAt(i);
             if (c < 0x20) {

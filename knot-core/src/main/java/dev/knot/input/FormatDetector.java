@@ -11,6 +11,7 @@ import java.util.List;
 final class FormatDetector {
 
     private static final int JSON_SNIFF_CHARS = 64 * 1024;
+    private static final int TEXT_SNIFF_CHARS = 2 << 20;
 
     private FormatDetector() {
     }
@@ -43,7 +44,13 @@ final class FormatDetector {
         int threadInfo = 0;
         int lineCount = 0;
         String firstLine = null;
-        ParseSupport.Lines lines = new ParseSupport.Lines(text);
+        // The first few MB decide the format; scanning a 25 MB dump to the end would only cost time.
+        String sniffed = text;
+        if (text.length() > TEXT_SNIFF_CHARS) {
+            int cut = text.lastIndexOf('\n', TEXT_SNIFF_CHARS);
+            sniffed = text.substring(0, cut < 0 ? TEXT_SNIFF_CHARS : cut + 1);
+        }
+        ParseSupport.Lines lines = new ParseSupport.Lines(sniffed);
         String line;
         while ((line = lines.next()) != null) {
             lineCount++;
@@ -73,7 +80,7 @@ final class FormatDetector {
         if (startsJson) {
             seen = "JSON without a \"threadDump\" or \"threads\" field";
         } else {
-            seen = lineCount + (lineCount == 1 ? " line" : " lines") + " of text without a thread header, starting \""
+            seen = (sniffed.length() < text.length() ? "more than " : "") + lineCount + (lineCount == 1 ? " line" : " lines") + " of text without a thread header, starting \""
                     + ParseSupport.oneLine(firstLine == null ? "" : firstLine, 60) + "\"";
         }
         return new Detection(formats, 0, seen);

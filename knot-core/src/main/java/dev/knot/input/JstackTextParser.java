@@ -37,7 +37,75 @@ final class JstackTextParser {
     }
 
     static List<ThreadDump> parse(String source, String text) {
-        return new Scan(source, text).run();
+        int split = text.length() < PARALLEL_THRESHOLD_CHARS || Runtime.getRuntime().availableProcessors() < 2
+                ? -1 : splitPoint(text);
+        if (split < 0) return new Scan(source, text, 0, text.length(), 0).run();
+        return parseInTwo(source, text, split);
+    }
+
+    /** One thread, start to end (tests compare it with the two-half parse). */
+    static List<ThreadDump> parseSequentially(String source, String text) {
+        return new Scan(source, text, 0, text.length(), 0).run();
+    }
+
+    /** Inputs above this size are parsed in two halves on two cores when they hold a single dump. */
+    static final int PARALLEL_THRESHOLD_CHARS = 4 << 20;
+
+    /**
+     * Where a single big dump can be cut in two: the start of a thread header line near the middle. -1 when
+     * the text holds several dumps (each half must see its own "Full thread dump" line) or no such line.
+     */
+    static int splitPoint(String text) {
+        int first = text.indexOf("Full thread dump");
+        if (first >= 0 && text.indexOf("Full thread dump", first + 16) >= 0) return -1;
+        int from = text.length() / 2;
+        while (true) {
+            int nl = text.indexOf("\n\"", from);
+            if (nl < 0) return -1;
+            int eol = text.indexOf('\n', nl + 1);
+            String line = stripCr(text.substring(nl + 1, eol < 0 ? text.length() : eol));
+            if (isThreadHeader(line)) return nl + 1;
+            from = nl + 1;
+        }
+    }
+
+    /** The first half on this thread, the second on a helper thread; one dump assembled from both. */
+    private static List<ThreadDump> parseInTwo(String source, String text, int split) {
+        int linesBefore = 0;
+        for (int i = text.indexOf('\n'); i >= 0 && i < split; i = text.indexOf('\n', i + 1)) linesBefore++;
+        Scan second = new Scan(source, text, split, text.length(), linesBefore);
+        List<List<ThreadDump>> out = new ArrayList<>(1);
+        RuntimeException[] failure = new RuntimeException[1];
+        Thread helper = new Thread(() -> {
+            try {
+                out.add(second.run());
+            } catch (RuntimeException e) {
+                failure[0] = e;
+            }
+        }, "knot-parse");
+        helper.setDaemon(true);
+        helper.start();
+        List<ThreadDump> firstHalf = new Scan(source, text, 0, split, 0).run();
+        try {
+            helper.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Scan(source, text, 0, text.length(), 0).run();
+        }
+        if (failure[0] != null) throw failure[0];
+        List<ThreadDump> secondHalf = out.get(0);
+        if (firstHalf.size() != 1 || secondHalf.size() != 1) return new Scan(source, text, 0, text.length(), 0).run();
+        ThreadDump a = firstHalf.get(0);
+        ThreadDump b = secondHalf.get(0);
+        List<DumpedThread> threads = new ArrayList<>(a.threads().size() + b.threads().size());
+        threads.addAll(a.threads());
+        threads.addAll(b.threads());
+        List<List<String>> deadlocks = new ArrayList<>(a.jdkDeadlocks());
+        deadlocks.addAll(b.jdkDeadlocks());
+        List<String> warnings = new ArrayList<>(a.warnings());
+        warnings.addAll(b.warnings());
+        return List.of(new ThreadDump(source, DumpFormat.JSTACK, a.time(), a.processId(), a.jvmVersion(), threads,
+                deadlocks, warnings));
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -72,8 +140,9 @@ final class JstackTextParser {
         // current thread
         private DumpedThread.Builder thread;
         private List<StackFrame> frames;          // frames of the thread being read (carrier or mounted vthread)
-        private List<LockLine> frameLocks;       // locks under the last frame
-        private String frameText;
+        private List<LockLine> frameLocks;       // locks under the last frame, null until the first one
+        private StackFrame frame;                // the last frame, without its locks (shared through the cache)
+        private final FrameCache cache = new FrameCache();
         private boolean inOwnable;
         private DumpedThread.Builder mounted;     // virtual thread mounted on the current carrier
         private int skippedLines;
@@ -82,20 +151,28 @@ final class JstackTextParser {
         private boolean inDeadlockSection;
         private List<String> deadlockCycle;
 
-        Scan(String source, String text) {
+        private final int start;
+        private final int end;
+        private final int firstLineNo;
+
+        /** Reads {@code text[start, end)}; line numbers in messages continue from {@code linesBefore}. */
+        Scan(String source, String text, int start, int end, int linesBefore) {
             this.source = source;
             this.text = text;
+            this.start = start;
+            this.end = end;
+            this.firstLineNo = linesBefore;
         }
 
         List<ThreadDump> run() {
-            int n = text.length();
-            int from = 0;
-            int lineNo = 0;
+            int n = end;
+            int from = start;
+            int lineNo = firstLineNo;
             while (from < n) {
                 int eol = text.indexOf('\n', from);
-                if (eol < 0) eol = n;
+                if (eol < 0 || eol > n) eol = n;
                 lineNo++;
-                line(stripCr(text.substring(from, eol)), lineNo);
+                if (!frameLine(from, eol)) line(stripCr(text.substring(from, eol)), lineNo);
                 from = eol + 1;
             }
             finishDump();
@@ -209,11 +286,17 @@ final class JstackTextParser {
             b.headerLine = raw;
             b.lineNumber = lineNo;
             String rest = raw.substring(close + 1);
-            String[] tokens = rest.trim().split("\\s+");
             StringBuilder stateWords = new StringBuilder();
             boolean sawVmToken = false;
-            for (String tok : tokens) {
-                if (tok.isEmpty()) continue;
+            int p = 0;
+            int rn = rest.length();
+            while (p < rn) {
+                while (p < rn && Character.isWhitespace(rest.charAt(p))) p++;
+                int q = p;
+                while (q < rn && !Character.isWhitespace(rest.charAt(q))) q++;
+                if (q == p) break;
+                String tok = rest.substring(p, q);
+                p = q;
                 if (tok.charAt(0) == '#' && b.id.isEmpty()) {
                     b.id = tok.substring(1);
                 } else if (tok.equals("daemon")) {
@@ -243,7 +326,7 @@ final class JstackTextParser {
             thread = b;
             frames = b.frames;
             frameLocks = null;
-            frameText = null;
+            frame = null;
             inOwnable = false;
             mounted = null;
         }
@@ -266,8 +349,14 @@ final class JstackTextParser {
             String s = raw.substring(i);
             if (s.startsWith("at ")) {
                 closeFrame();
-                frameText = s;
-                frameLocks = new ArrayList<>();
+                StackFrame f = parseFrame(s, List.of());
+                if (f == null) {
+                    skippedLines++;
+                    if (firstSkippedLine < 0) firstSkippedLine = lineNo;
+                } else {
+                    frame = f;
+                }
+                frameLocks = null;
                 inOwnable = false;
                 return;
             }
@@ -327,12 +416,13 @@ final class JstackTextParser {
         }
 
         private void lockLine(String s, int lineNo) {
-            if (frameLocks == null) {
+            if (frame == null) {
                 // a lock line before any frame: malformed, remember it as skipped
                 skippedLines++;
                 if (firstSkippedLine < 0) firstSkippedLine = lineNo;
                 return;
             }
+            if (frameLocks == null) frameLocks = new ArrayList<>(2);
             String body = s.substring(2);
             LockLine.Action action;
             String rest;
@@ -372,15 +462,43 @@ final class JstackTextParser {
             frameLocks.add(new LockLine(action, ref, s));
         }
 
-        private void closeFrame() {
-            if (frameText == null) return;
-            StackFrame f = parseFrame(frameText, frameLocks);
-            if (f != null) {
-                frames.add(f);
-            } else {
-                skippedLines++;
+        /**
+         * The hot path: a frame line inside a thread ({@code \tat pkg.Cls.m(File.java:12)}), three lines in four.
+         * Parsed frames are shared through a cache keyed by the line's characters: big dumps repeat the same
+         * frames in thousands of threads, so most lines cost one hash and no allocation.
+         *
+         * @return false if the line is not a frame line of the current thread (the general path handles it)
+         */
+        private boolean frameLine(int from, int eol) {
+            if (thread == null || inDeadlockSection || from >= eol) return false;
+            char c0 = text.charAt(from);
+            if (c0 != '\t' && c0 != ' ') return false;
+            int i = from;
+            while (i < eol && (text.charAt(i) == ' ' || text.charAt(i) == '\t')) i++;
+            int end = eol > i && text.charAt(eol - 1) == '\r' ? eol - 1 : eol;
+            while (end > i && text.charAt(end - 1) == ' ') end--;
+            if (end - i < 4 || !text.startsWith("at ", i)) return false;
+            StackFrame f = cache.get(text, i, end);
+            if (f == null) {
+                f = parseFrame(text.substring(i, end), List.of());
+                if (f == null) return false; // let the general path count it as skipped
+                cache.put(text, i, end, f);
             }
-            frameText = null;
+            closeFrame();
+            frame = f;
+            frameLocks = null;
+            inOwnable = false;
+            return true;
+        }
+
+        private void closeFrame() {
+            if (frame == null) return;
+            StackFrame f = frame;
+            if (frameLocks != null && !frameLocks.isEmpty()) {
+                f = new StackFrame(f.className(), f.method(), f.module(), f.file(), f.line(), f.nativeMethod(), frameLocks, f.text());
+            }
+            frames.add(f);
+            frame = null;
             frameLocks = null;
         }
 
@@ -535,6 +653,65 @@ final class JstackTextParser {
             return LocalDateTime.parse(s.substring(0, 19).replace(' ', 'T')).toInstant(ZoneOffset.UTC);
         } catch (DateTimeParseException e) {
             return null;
+        }
+    }
+
+    /**
+     * Frames without their lock lines, keyed by the characters of the frame line (no substring needed to look
+     * one up). Open addressing; stops growing at {@link #MAX} entries so a dump of all-different frames cannot
+     * make it the biggest object in the heap.
+     */
+    static final class FrameCache {
+        static final int MAX = 1 << 20;
+        private StackFrame[] frames = new StackFrame[1 << 12];
+        private int[] hashes = new int[1 << 12];
+        private int size;
+
+        StackFrame get(String text, int from, int to) {
+            int h = hash(text, from, to);
+            int mask = frames.length - 1;
+            for (int i = h & mask; ; i = (i + 1) & mask) {
+                StackFrame f = frames[i];
+                if (f == null) return null;
+                if (hashes[i] == h && f.text().length() == to - from && text.regionMatches(from, f.text(), 0, to - from)) return f;
+            }
+        }
+
+        void put(String text, int from, int to, StackFrame f) {
+            if (size >= MAX) return;
+            if (2 * (size + 1) > frames.length) grow();
+            insert(hash(text, from, to), f);
+            size++;
+        }
+
+        private void insert(int h, StackFrame f) {
+            int mask = frames.length - 1;
+            int i = h & mask;
+            while (frames[i] != null) i = (i + 1) & mask;
+            frames[i] = f;
+            hashes[i] = h;
+        }
+
+        private void grow() {
+            StackFrame[] oldFrames = frames;
+            int[] oldHashes = hashes;
+            frames = new StackFrame[oldFrames.length * 2];
+            hashes = new int[oldFrames.length * 2];
+            for (int i = 0; i < oldFrames.length; i++) {
+                if (oldFrames[i] != null) insert(oldHashes[i], oldFrames[i]);
+            }
+        }
+
+        /**
+         * Every third character plus the whole tail (where line numbers differ): a third of the work of a full
+         * hash; get() compares the full region anyway.
+         */
+        private static int hash(String text, int from, int to) {
+            int h = to - from;
+            int tail = Math.max(from, to - 12);
+            for (int i = from; i < tail; i += 3) h = 31 * h + text.charAt(i);
+            for (int i = tail; i < to; i++) h = 31 * h + text.charAt(i);
+            return h ^ (h >>> 16);
         }
     }
 }

@@ -30,6 +30,9 @@ public final class GraphBuilder {
     private final Map<String, List<String>> notes = new HashMap<>();
     private final Set<Resource> holdersComplete = new HashSet<>();
 
+    /** See {@link #inferUnlistedOwners()}. */
+    static final int MAX_LOCKS_FOR_OWNER_INFERENCE = 64;
+
     private GraphBuilder(ThreadDump dump) {
         this.dump = dump;
         this.ownersListed = dump.listsOwnableSynchronizers() || dump.format() == DumpFormat.LIVE;
@@ -65,13 +68,14 @@ public final class GraphBuilder {
         List<StackFrame> frames = t.frames();
         Set<String> waitingOn = new HashSet<>();
         for (StackFrame f : frames) {
+            if (f.locks().isEmpty()) continue;
             for (LockLine l : f.locks()) {
                 if (l.action() == LockLine.Action.WAITING_ON) waitingOn.add(l.object().id());
             }
         }
         Set<String> done = new HashSet<>();
         for (StackFrame f : frames) {
-            for (LockLine l : f.locks()) {
+            for (LockLine l : f.locks().isEmpty() ? List.<LockLine>of() : f.locks()) {
                 if (l.action() != LockLine.Action.LOCKED) continue;
                 String id = l.object().id();
                 // Object.wait() releases the monitor; jstack still prints "locked" for the frame that entered it.
@@ -230,7 +234,8 @@ public final class GraphBuilder {
                 waitersByLock.computeIfAbsent(e.resource(), k -> new ArrayList<>()).add(e.thread());
             }
         }
-        if (waitersByLock.size() < 2) return;
+        // Beyond a few dozen such locks the guess "one of the others holds it" says nothing, and costs locks × waiters.
+        if (waitersByLock.size() < 2 || waitersByLock.size() > MAX_LOCKS_FOR_OWNER_INFERENCE) return;
         Set<Resource> withHolder = new HashSet<>();
         for (Edge e : edges) {
             if (e.type() == Edge.Type.HELD_BY) withHolder.add(e.resource());
@@ -290,16 +295,28 @@ public final class GraphBuilder {
      * can-be-released-by edges, which close the cycle the deadlock rule reports.
      */
     private void inferReleasersBlockedBehindWaiter() {
+        Set<Resource> unblocked = new HashSet<>();
+        Map<ThreadNode, List<Edge>> certainHolds = new HashMap<>();
+        Map<Resource, List<Edge>> waitsOn = new HashMap<>();
+        for (Edge e : edges) {
+            if (e.type() != Edge.Type.WAITS_FOR) {
+                unblocked.add(e.resource());
+                if (e.type() == Edge.Type.HELD_BY && e.certainty() == Certainty.CERTAIN) {
+                    certainHolds.computeIfAbsent(e.thread(), k -> new ArrayList<>()).add(e);
+                }
+            } else if (!e.timed()) {
+                waitsOn.computeIfAbsent(e.resource(), k -> new ArrayList<>()).add(e);
+            }
+        }
         List<Edge> added = new ArrayList<>();
         for (Edge w : edges) {
             if (w.type() != Edge.Type.WAITS_FOR || w.timed() || w.resource().kind().owned() || w.mode() == WaitMode.TAKE
-                    || w.thread().role() != Role.APPLICATION || hasUnblocker(w.resource())) {
+                    || w.thread().role() != Role.APPLICATION || unblocked.contains(w.resource())) {
                 continue;
             }
-            for (Edge h : edges) {
-                if (h.type() != Edge.Type.HELD_BY || h.thread() != w.thread() || h.certainty() != Certainty.CERTAIN) continue;
-                for (Edge b : edges) {
-                    if (b.type() != Edge.Type.WAITS_FOR || b.resource() != h.resource() || b.thread() == w.thread() || b.timed()) continue;
+            for (Edge h : certainHolds.getOrDefault(w.thread(), List.of())) {
+                for (Edge b : waitsOn.getOrDefault(h.resource(), List.of())) {
+                    if (b.thread() == w.thread()) continue;
                     added.add(new Edge(Edge.Type.CAN_BE_RELEASED_BY, b.thread(), w.resource(), null, false, Certainty.LIKELY,
                             b.site(), List.of("\"" + b.thread().name() + "\" is blocked on " + h.resource().label() + ", held by \""
                                     + w.thread().name() + "\" while it waits: the thread that would release "
@@ -310,19 +327,17 @@ public final class GraphBuilder {
         edges.addAll(added);
     }
 
-    private boolean hasUnblocker(Resource r) {
-        for (Edge e : edges) {
-            if (e.resource() == r && e.type() != Edge.Type.WAITS_FOR) return true;
+    private boolean hasWait(ThreadNode t) {
+        if (waiting == null) {
+            waiting = new HashSet<>();
+            for (Edge e : edges) {
+                if (e.type() == Edge.Type.WAITS_FOR) waiting.add(e.thread());
+            }
         }
-        return false;
+        return waiting.contains(t);
     }
 
-    private boolean hasWait(ThreadNode t) {
-        for (Edge e : edges) {
-            if (e.type() == Edge.Type.WAITS_FOR && e.thread() == t) return true;
-        }
-        return false;
-    }
+    private Set<ThreadNode> waiting;
 
     private static boolean isExclusiveWait(Edge e) {
         ResourceKind k = e.resource().kind();

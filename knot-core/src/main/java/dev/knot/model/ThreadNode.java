@@ -32,6 +32,17 @@ public record ThreadNode(String key, String name, Role role, String pool, Dumped
         return Frames.applicationSite(dumped.frames());
     }
 
+    /** Identity: a node is one thread of one snapshot (hashing the whole stack would cost more than the analysis). */
+    @Override
+    public boolean equals(Object o) {
+        return this == o;
+    }
+
+    @Override
+    public int hashCode() {
+        return System.identityHashCode(this);
+    }
+
     /** Sleeping in Thread.sleep: not waiting for anyone, but doing nothing either. */
     public boolean sleeping() {
         List<StackFrame> f = dumped.frames();

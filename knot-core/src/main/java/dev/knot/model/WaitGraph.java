@@ -160,13 +160,20 @@ public final class WaitGraph {
                 || t.state() == ThreadState.UNKNOWN && !t.frames().isEmpty();
     }
 
+    /** Threads that could still release something (see {@link #active}); computed once. */
     public List<ThreadNode> activeThreads() {
-        List<ThreadNode> out = new ArrayList<>();
-        for (ThreadNode t : threads) {
-            if (active(t)) out.add(t);
+        List<ThreadNode> a = active;
+        if (a == null) {
+            List<ThreadNode> out = new ArrayList<>();
+            for (ThreadNode t : threads) {
+                if (active(t)) out.add(t);
+            }
+            active = a = List.copyOf(out);
         }
-        return out;
+        return a;
     }
+
+    private List<ThreadNode> active;
 
     /** The format and version, for "how to get better evidence" hints. */
     public boolean mayHideVirtualThreads() {

@@ -37,6 +37,9 @@ final class Cycles {
         Deque<ThreadNode> stack = new ArrayDeque<>();
         List<List<ThreadNode>> out = new ArrayList<>();
         int[] counter = {0};
+        Map<ThreadNode, List<ThreadNode>> next = new HashMap<>();
+        Map<ThreadNode, Integer> order = new HashMap<>();
+        for (ThreadNode t : nodes) order.put(t, order.size());
         for (ThreadNode start : nodes) {
             if (index.containsKey(start)) continue;
             // explicit DFS stack: (node, next child position)
@@ -49,11 +52,11 @@ final class Cycles {
             while (!work.isEmpty()) {
                 Object[] top = work.peek();
                 ThreadNode v = (ThreadNode) top[0];
-                List<ThreadNode> next = dependsOn(g, v);
+                List<ThreadNode> succ = next.computeIfAbsent(v, k -> dependsOn(g, k));
                 int i = (Integer) top[1];
-                if (i < next.size()) {
+                if (i < succ.size()) {
                     top[1] = i + 1;
-                    ThreadNode w = next.get(i);
+                    ThreadNode w = succ.get(i);
                     if (!index.containsKey(w)) {
                         index.put(w, counter[0]);
                         low.put(w, counter[0]++);
@@ -78,7 +81,7 @@ final class Cycles {
                             scc.add(x);
                         } while (x != v);
                         if (scc.size() > 1) {
-                            scc.sort((a, b) -> Integer.compare(nodes.indexOf(a), nodes.indexOf(b)));
+                            scc.sort((a, b) -> Integer.compare(order.get(a), order.get(b)));
                             out.add(scc);
                         }
                     }

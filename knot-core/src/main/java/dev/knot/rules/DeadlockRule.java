@@ -29,9 +29,11 @@ final class DeadlockRule implements Rule {
     @Override
     public List<Finding> apply(WaitGraph g, Claimed claimed) {
         List<Finding> out = new ArrayList<>();
+        Map<ThreadNode, List<ThreadNode>> dependents = null;
         for (List<ThreadNode> cycle : Cycles.find(g)) {
             if (cycle.size() < 2 || claimed.any(cycle)) continue;
-            Finding f = ownedCycle(g, cycle);
+            if (dependents == null) dependents = Cycles.dependents(g);
+            Finding f = ownedCycle(g, cycle, dependents);
             if (f != null) {
                 out.add(f);
                 claimed.add(f);
@@ -51,7 +53,7 @@ final class DeadlockRule implements Rule {
 
     // ---- cycles over owners ---------------------------------------------------------------------
 
-    private static Finding ownedCycle(WaitGraph g, List<ThreadNode> cycle) {
+    private static Finding ownedCycle(WaitGraph g, List<ThreadNode> cycle, Map<ThreadNode, List<ThreadNode>> dependents) {
         Certainty certainty = Certainty.CERTAIN;
         List<String> story = new ArrayList<>();
         List<Edge> edges = new ArrayList<>();
@@ -101,7 +103,7 @@ final class DeadlockRule implements Rule {
                 : "Acquire the locks in one global order in every code path (the order here is inconsistent), or acquire"
                   + " with a timeout (tryLock) and back off; keep critical sections from calling out to code that locks.";
         return new Finding(Kind.DEADLOCK, certainty, Story.names(cycle), summary, story, why, fix, missing,
-                Story.names(Cycles.blockedBehind(Cycles.dependents(g), cycle)), edges);
+                Story.names(Cycles.blockedBehind(dependents, cycle)), edges);
     }
 
     private static String describeKinds(Set<ResourceKind> kinds) {

@@ -100,6 +100,28 @@ class JstackTextParserTest {
     }
 
     @Test
+    void aBigDumpParsedInTwoHalvesEqualsTheSequentialParse() throws IOException {
+        String one = resource("jdk/jdk25-jstack-l.txt");
+        int firstThread = one.indexOf("\n\"") + 1;
+        int deadlockSection = one.indexOf("JNI global refs");
+        String threads = one.substring(firstThread, deadlockSection);
+        StringBuilder big = new StringBuilder(one.substring(0, firstThread));
+        for (int i = 0; big.length() < JstackTextParser.PARALLEL_THRESHOLD_CHARS + 100_000; i++) {
+            big.append(threads.replace("\"A-mon-", "\"A" + i + "-mon-"));
+        }
+        big.append(one.substring(deadlockSection));
+        String text = big.toString();
+        assertTrue(JstackTextParser.splitPoint(text) > 0);
+        List<ThreadDump> parallel = JstackTextParser.parse("x", text);
+        List<ThreadDump> sequential = JstackTextParser.parseSequentially("x", text);
+        assertEquals(1, parallel.size());
+        assertEquals(sequential.get(0).threads(), parallel.get(0).threads());
+        assertEquals(sequential.get(0).jdkDeadlocks(), parallel.get(0).jdkDeadlocks());
+        assertEquals(sequential.get(0).jvmVersion(), parallel.get(0).jvmVersion());
+        assertEquals(sequential.get(0).time(), parallel.get(0).time());
+    }
+
+    @Test
     void concatenatedDumpsAreSplit() throws IOException {
         String one = resource("jdk/jdk25-jstack-l.txt");
         List<ThreadDump> dumps = JstackTextParser.parse("x", "some log line\n" + one + "\nmore log\n" + one);
