@@ -4,15 +4,11 @@ import dev.knot.findings.Report;
 import dev.knot.input.DumpReader;
 import dev.knot.input.ThreadDump;
 import dev.knot.input.UnreadableInputException;
-import dev.knot.render.HtmlRenderer;
 import dev.knot.render.JsonRenderer;
-import dev.knot.render.TextRenderer;
 import dev.knot.rules.Analyzer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -62,14 +58,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        if (!List.of("text", "json", "html").contains(format)) {
-            err.println("knot analyze: unknown --format '" + format + "' (use text, json or html)");
-            return ExitCodes.USAGE;
-        }
-        if (!List.of("auto", "always", "never").contains(color)) {
-            err.println("knot analyze: unknown --color '" + color + "' (use auto, always or never)");
-            return ExitCodes.USAGE;
-        }
+        if (!Output.valid(err, "analyze", format, color)) return ExitCodes.USAGE;
         List<ThreadDump> dumps = new ArrayList<>();
         int unreadable = 0;
         for (String f : files) {
@@ -83,15 +72,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         err.flush();
         if (dumps.isEmpty()) return ExitCodes.UNREADABLE_INPUT;
         Report report = Analyzer.analyze(DumpReader.orderByTime(dumps));
-        PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
-        if (format.equals("json")) {
-            new JsonRenderer().render(report, out);
-        } else if (format.equals("html")) {
-            new HtmlRenderer().render(report, out);
-        } else {
-            new TextRenderer(Terminal.color(color)).render(report, out);
-        }
-        out.flush();
+        Output.render(report, format, color);
         if (report.hangFound()) return ExitCodes.HANG;
         return unreadable > 0 ? ExitCodes.UNREADABLE_INPUT : ExitCodes.OK;
     }

@@ -67,7 +67,7 @@ final class AttachCommand implements Callable<Integer> {
                 throw new LiveAttach.Failure(ExitCodes.USAGE,
                         "knot attach: which JVM? give its PID (`knot attach --list` shows them)");
             }
-            if (!LiveAttach.validFormat(err, "attach", format, color)) return ExitCodes.USAGE;
+            if (!Output.valid(err, "attach", format, color)) return ExitCodes.USAGE;
             if (timeoutSeconds <= 0) throw new LiveAttach.Failure(ExitCodes.USAGE, "knot attach: --timeout must be positive");
             long id = LiveAttach.parsePid("attach", pid);
             List<ThreadDump> dumps;
@@ -75,7 +75,7 @@ final class AttachCommand implements Callable<Integer> {
                 dumps = read(s);
             }
             Report report = Analyzer.analyze(dumps);
-            LiveAttach.render(report, format, color);
+            Output.render(report, format, color);
             return report.hangFound() ? ExitCodes.HANG : ExitCodes.OK;
         } catch (LiveAttach.Failure f) {
             err.println(f.getMessage());

@@ -7,9 +7,6 @@ import dev.knot.findings.Report;
 import dev.knot.input.DumpReader;
 import dev.knot.input.ThreadDump;
 import dev.knot.input.UnreadableInputException;
-import dev.knot.render.HtmlRenderer;
-import dev.knot.render.JsonRenderer;
-import dev.knot.render.TextRenderer;
 import dev.knot.rules.Analyzer;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -58,10 +55,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
-        if (!List.of("text", "json", "html").contains(format)) {
-            err.println("knot demo: unknown --format '" + format + "' (use text, json or html)");
-            return ExitCodes.USAGE;
-        }
+        if (!Output.valid(err, "demo", format, color)) return ExitCodes.USAGE;
         if (list) {
             for (Class<?> c : Examples.all()) {
                 Expected e = Examples.expected(c);
@@ -116,14 +110,7 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         Report report = Analyzer.analyze(parsed);
-        if (format.equals("json")) {
-            new JsonRenderer().render(report, out);
-        } else if (format.equals("html")) {
-            new HtmlRenderer().render(report, out);
-        } else {
-            new TextRenderer(Terminal.color(color)).render(report, out);
-        }
-        out.flush();
+        Output.render(report, format, color);
         return report.hangFound() ? ExitCodes.HANG : ExitCodes.OK;
     }
 }

@@ -8,6 +8,12 @@ public final class ExitCodes {
     public static final int HANG = 2;
     /** An input could not be read or is not a thread dump. */
     public static final int UNREADABLE_INPUT = 3;
+    /**
+     * {@code knot attach} / {@code knot dump}: no live snapshot could be taken or saved (no such process, not a
+     * JVM, another user's, attach or dynamic agent loading refused, target JDK older than 17, the agent failed or
+     * timed out).
+     */
+    public static final int CANNOT_SNAPSHOT = 4;
     /** Wrong command-line usage. */
     public static final int USAGE = 64;
     /** A bug in Knot (please report it). */

@@ -6,12 +6,7 @@ import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
 import com.sun.tools.attach.VirtualMachineDescriptor;
 import dev.knot.findings.Report;
-import dev.knot.render.HtmlRenderer;
-import dev.knot.render.JsonRenderer;
-import dev.knot.render.TextRenderer;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.PrintWriter;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,11 +31,7 @@ import java.util.stream.Stream;
  */
 final class LiveAttach {
 
-    /**
-     * Exit code when no live snapshot could be taken or saved: no such process, not a JVM, another user's,
-     * attach or dynamic agent loading refused, target JDK older than 17, the agent failed or timed out.
-     */
-    static final int CANNOT_SNAPSHOT = 4;
+    static final int CANNOT_SNAPSHOT = ExitCodes.CANNOT_SNAPSHOT;
 
     /** Default time to wait for the agent's snapshot file. */
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
@@ -255,33 +246,6 @@ final class LiveAttach {
         } catch (URISyntaxException | RuntimeException e) {
             return null;
         }
-    }
-
-    // ---------------------------------------------------------------- output
-
-    static boolean validFormat(PrintWriter err, String command, String format, String color) {
-        if (!List.of("text", "json", "html").contains(format)) {
-            err.println("knot " + command + ": unknown --format '" + format + "' (use text, json or html)");
-            return false;
-        }
-        if (!List.of("auto", "always", "never").contains(color)) {
-            err.println("knot " + command + ": unknown --color '" + color + "' (use auto, always or never)");
-            return false;
-        }
-        return true;
-    }
-
-    /** Renders like {@code knot analyze} does, to standard output. */
-    static void render(Report report, String format, String color) {
-        PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
-        if (format.equals("json")) {
-            new JsonRenderer().render(report, out);
-        } else if (format.equals("html")) {
-            new HtmlRenderer().render(report, out);
-        } else {
-            new TextRenderer(Terminal.color(color)).render(report, out);
-        }
-        out.flush();
     }
 
     /** The Java feature version in a {@code java.specification.version} value ("1.8" is 8), or -1. */
