@@ -11,7 +11,9 @@ import java.util.Map;
  * {@code -javaagent:knot-agent.jar[=OPTIONS]}.
  *
  * <p>On first load it opens the java.base packages the live snapshot reflects into (the user adds no flags).
- * Later loads only act on their options. Options ({@link AgentOptions}): {@code snapshot=FILE} takes a live
+ * Later loads only act on their options. Options ({@link AgentOptions}): {@code watchdog=INTERVAL} (e.g.
+ * {@code 1s}, {@code 500ms}; {@code off} stops it) starts the hang watchdog, with {@code report=FILE} to also
+ * append its reports to FILE and {@code jfr=false} to not emit JFR events. {@code snapshot=FILE} takes a live
  * snapshot on a new daemon thread {@value #SNAPSHOT_THREAD} and writes it as Knot snapshot JSON to
  * {@code FILE.tmp}, then renames it to {@code FILE}; if it cannot, it writes the one-line reason to
  * {@code FILE.err} instead, so that whoever waits for the file learns why. Unknown keys are ignored with a warning.
@@ -55,6 +57,10 @@ public final class KnotAgent {
             for (Map.Entry<String, String> e : opts.entrySet()) {
                 switch (e.getKey()) {
                     case "snapshot" -> requestSnapshot(e.getValue());
+                    case "watchdog" -> Watchdogs.start(e.getValue(), opts.get("report"), opts.get("jfr"));
+                    case "report", "jfr" -> {
+                        if (!opts.containsKey("watchdog")) warn("option " + e.getKey() + " only applies with watchdog=INTERVAL");
+                    }
                     default -> warn("ignoring unknown option '" + e.getKey() + "'");
                 }
             }
