@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.knot.examples.Ex01MonitorDeadlock;
 import dev.knot.examples.Ex07SemaphoreTakenTwice;
+import dev.knot.examples.Ex15FanInBehindPlatformThread;
 import dev.knot.examples.Ex14VirtualThreadDeadlock;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
@@ -99,6 +100,22 @@ class AttachCommandTest {
         assertEquals("deadlock", f.path("kind").asText(), r.out());
         assertEquals("certain", f.path("certainty").asText(), r.out());
         assertEquals(List.of("vt-transfer-erin-to-frank", "vt-transfer-frank-to-erin"), texts(f.path("threads")));
+    }
+
+    /** Hundreds of virtual threads parked behind one platform thread: the root blocker must be named. */
+    @Test
+    void attachNamesThePlatformThreadHundredsOfVirtualThreadsWaitFor() throws Exception {
+        assumeTrue(Runtime.version().feature() >= 21, "virtual threads need JDK 21+");
+        long pid = startExample(Ex15FanInBehindPlatformThread.class, javaHome());
+        Run r = knot("attach", "--format", "json", Long.toString(pid));
+        assertEquals(ExitCodes.OK, r.exit(), "contention is not a hang: " + r.err() + r.out());
+        JsonNode f = JSON.readTree(r.out()).at("/findings/0");
+        assertEquals("contention", f.path("kind").asText(), r.out());
+        assertEquals("certain", f.path("certainty").asText(), r.out());
+        List<String> threads = texts(f.path("threads"));
+        assertEquals("token-refresher", threads.get(0), "the root comes first");
+        assertEquals(1 + Ex15FanInBehindPlatformThread.REQUESTS, threads.size());
+        assertTrue(threads.containsAll(List.of("request-1", "request-300")), threads.toString());
     }
 
     /** Attach from this JDK to targets on the other JDKs of the machine (17 to 25 and 25 to 17). */

@@ -20,7 +20,8 @@ public final class Examples {
             Ex11OrphanedLock.class,
             Ex12HotLockContention.class,
             Ex13StalledFuture.class,
-            Ex14VirtualThreadDeadlock.class);
+            Ex14VirtualThreadDeadlock.class,
+            Ex15FanInBehindPlatformThread.class);
 
     private Examples() {
     }

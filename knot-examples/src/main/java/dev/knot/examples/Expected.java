@@ -35,4 +35,16 @@ public @interface Expected {
      * unmounted virtual threads, so only the JSON dump (JDK 21+) shows them.
      */
     boolean virtualThreads() default false;
+
+    /**
+     * Besides {@link #threads()}, the finding names at least this many more threads (the crowd behind a root
+     * blocker, too many to list).
+     */
+    int alsoBlocked() default 0;
+
+    /**
+     * Only a live snapshot ({@code knot attach}) can show it: the dumps lack what proves it (lock owners of
+     * virtual threads), so a dump must yield no hang finding for it.
+     */
+    boolean liveOnly() default false;
 }
