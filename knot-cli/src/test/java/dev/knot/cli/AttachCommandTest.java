@@ -1,5 +1,10 @@
 package dev.knot.cli;
 
+import java.util.Set;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.DynamicTest;
+import dev.knot.examples.Expected;
+import dev.knot.examples.Examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -101,6 +106,50 @@ class AttachCommandTest {
         assertEquals("certain", f.path("certainty").asText(), r.out());
         assertEquals(List.of("vt-transfer-erin-to-frank", "vt-transfer-frank-to-erin"), texts(f.path("threads")));
     }
+
+    /**
+     * Every example program, run and diagnosed live: the expected kind naming the expected threads, and
+     * {@code certain} wherever reflection alone proves it. {@link #NEEDS_TRACKING} lists what only the agent's
+     * tracking (or nothing at all: who will call notify) can prove.
+     */
+    @TestFactory
+    Stream<DynamicTest> everyExampleLive() {
+        return Examples.all().stream().map(c -> DynamicTest.dynamicTest(c.getSimpleName(), () -> {
+            Expected e = Examples.expected(c);
+            assumeTrue(Runtime.version().feature() >= e.minJava(), "needs JDK " + e.minJava());
+            assumeTrue(!e.kind().equals("stall"), "a stall needs several snapshots over time");
+            long pid = startExample(c, javaHome());
+            try {
+                Run r = knot("attach", "--format", "json", Long.toString(pid));
+                JsonNode report = JSON.readTree(r.out());
+                List<JsonNode> findings = new ArrayList<>();
+                report.path("findings").forEach(findings::add);
+                String all = findings.stream().map(f -> f.path("kind").asText() + " " + f.path("certainty").asText() + " "
+                        + texts(f.path("threads"))).collect(java.util.stream.Collectors.joining("; "));
+                if (e.kind().equals("none")) {
+                    assertTrue(findings.isEmpty(), all);
+                    return;
+                }
+                List<JsonNode> ofKind = findings.stream().filter(f -> f.path("kind").asText().equals(e.kind())).toList();
+                assertEquals(1, ofKind.size(), all);
+                List<String> threads = texts(ofKind.get(0).path("threads"));
+                assertTrue(threads.containsAll(List.of(e.threads())), all);
+                assertEquals(e.threads().length + e.alsoBlocked(), threads.size(), all);
+                if (!NEEDS_TRACKING.contains(c.getSimpleName())) {
+                    assertEquals("certain", ofKind.get(0).path("certainty").asText(), all);
+                }
+                assertTrue(findings.stream().noneMatch(f -> !f.path("kind").asText().equals(e.kind())
+                        && Set.of("deadlock", "self-deadlock", "starvation", "orphaned-lock").contains(f.path("kind").asText())), all);
+            } finally {
+                for (Process p : started) p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                started.clear();
+            }
+        }));
+    }
+
+    /** Live, but only likely without tracking: permit holders, queue consumers, and who would call notify. */
+    static final Set<String> NEEDS_TRACKING = Set.of("Ex04WaitWhileHoldingLock", "Ex05ProducerHoldsLockOnFullQueue",
+            "Ex06PoolUnitsExhausted", "Ex07SemaphoreTakenTwice");
 
     /** Hundreds of virtual threads parked behind one platform thread: the root blocker must be named. */
     @Test

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,6 +81,7 @@ public final class LiveSnapshot {
         if (Runtime.version().feature() < 21 || reflect.virtualThreadsVisible()) {
             facts.add(new LiveFact(LiveFact.Kind.STATE, LiveFact.JVM, "", LiveFact.ALL_VIRTUAL_THREADS_LISTED));
         }
+        proveClassInitWaits();
         Map<Object, List<Thread>> pools = pools(platform);
         for (Thread t : all) blockerFacts(t, all, pools);
         for (FactSource s : SOURCES) {
@@ -206,6 +208,46 @@ public final class LiveSnapshot {
         b.ownableSynchronizers = new ArrayList<>();
         b.headerLine = "\"" + t.getName() + "\" #" + t.getId() + " virtual " + t.getState();
         byId.put(b.id, b);
+    }
+
+    /**
+     * ThreadMXBean shows a thread waiting for another thread's class initialiser as RUNNABLE on a {@code <clinit>}
+     * line with no lock. Only the JVM's text dump names the class it waits for, so when such threads exist
+     * (rarely), take it in-process (DiagnosticCommand threadPrint) and copy those lines over.
+     */
+    private void proveClassInitWaits() {
+        List<DumpedThread.Builder> suspects = new ArrayList<>();
+        for (DumpedThread.Builder b : byId.values()) {
+            if (b.state == ThreadState.RUNNABLE && !b.frames.isEmpty() && b.frames.get(0).method().equals("<clinit>")) {
+                suspects.add(b);
+            }
+        }
+        if (suspects.isEmpty()) return;
+        try {
+            Object text = ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "threadPrint",
+                    new Object[] {new String[0]}, new String[] {String[].class.getName()});
+            ThreadDump d = DumpReader.read("threadPrint", new java.io.ByteArrayInputStream(
+                    String.valueOf(text).getBytes(java.nio.charset.StandardCharsets.UTF_8))).get(0);
+            Map<String, DumpedThread> printed = new HashMap<>();
+            for (DumpedThread t : d.threads()) printed.put(t.id(), t);
+            for (DumpedThread.Builder b : suspects) {
+                DumpedThread p = printed.get(b.id);
+                if (p == null || p.frames().isEmpty()) continue;
+                List<LockLine> init = new ArrayList<>();
+                for (LockLine l : p.frames().get(0).locks()) {
+                    if (l.action() == LockLine.Action.CLASS_INIT) init.add(l);
+                }
+                if (init.isEmpty()) continue;
+                StackFrame top = b.frames.get(0);
+                List<LockLine> locks = new ArrayList<>(top.locks());
+                locks.addAll(init);
+                b.frames.set(0, new StackFrame(top.className(), top.method(), top.module(), top.file(), top.line(),
+                        top.nativeMethod(), locks, top.text()));
+            }
+        } catch (Exception | LinkageError e) {
+            warnings.add("class-initialisation waits could not be proved (" + e.getClass().getSimpleName() + ")");
+        }
     }
 
     // ---- facts ---------------------------------------------------------------------------------------
