@@ -112,7 +112,9 @@ public final class LiveSnapshot {
 
     /** Platform threads with monitors and ownable synchronizers, from ThreadMXBean (one safepoint). */
     private void fromThreadMxBean() {
-        ThreadInfo[] infos = ManagementFactory.getThreadMXBean().dumpAllThreads(true, true);
+        // Ownable synchronizers cost the JVM a heap walk (why jstack -l is slower than jstack); the owners that
+        // matter, of locks someone waits for, come from the locks themselves (blockerFacts).
+        ThreadInfo[] infos = ManagementFactory.getThreadMXBean().dumpAllThreads(true, false);
         for (ThreadInfo ti : infos) {
             if (ti == null) continue;
             DumpedThread.Builder b = DumpedThread.builder(ti.getThreadName());
@@ -120,28 +122,35 @@ public final class LiveSnapshot {
             b.daemon = ti.isDaemon();
             b.state = ThreadState.parse(ti.getThreadState().name());
             StackTraceElement[] st = ti.getStackTrace();
-            List<List<LockLine>> locks = new ArrayList<>();
-            for (int i = 0; i < st.length; i++) locks.add(new ArrayList<>());
+            List<List<LockLine>> locks = new ArrayList<>(st.length);
+            for (int i = 0; i < st.length; i++) locks.add(List.of());
             LockInfo li = ti.getLockInfo();
             if (li != null && st.length > 0) {
                 boolean inWait = isObjectWait(st[0]);
                 LockLine.Action a = ti.getThreadState() == Thread.State.BLOCKED
                         ? (inWait ? LockLine.Action.WAITING_TO_RELOCK : LockLine.Action.WAITING_TO_LOCK)
                         : (inWait ? LockLine.Action.WAITING_ON : LockLine.Action.PARKING);
-                locks.get(0).add(new LockLine(a, ref(li), "- " + a.name().toLowerCase().replace('_', ' ') + " <" + id(li) + ">"));
+                addLock(locks, 0, new LockLine(a, ref(li), "- " + a.name().toLowerCase().replace('_', ' ') + " <" + id(li) + ">"));
             }
             for (MonitorInfo mi : ti.getLockedMonitors()) {
                 int d = mi.getLockedStackDepth();
                 if (d < 0 || d >= st.length) d = 0; // entered through JNI: attach to the top frame
-                if (st.length > 0) locks.get(d).add(new LockLine(LockLine.Action.LOCKED, ref(mi), "- locked <" + id(mi) + ">"));
+                if (st.length > 0) addLock(locks, d, new LockLine(LockLine.Action.LOCKED, ref(mi), "- locked <" + id(mi) + ">"));
             }
             for (int i = 0; i < st.length; i++) b.frames.add(frame(st[i], locks.get(i)));
-            List<ObjectRef> owned = new ArrayList<>();
-            for (LockInfo s : ti.getLockedSynchronizers()) owned.add(ref(s));
-            b.ownableSynchronizers = owned;
+            b.ownableSynchronizers = new ArrayList<>();
             b.headerLine = "\"" + ti.getThreadName() + "\" #" + ti.getThreadId() + " " + ti.getThreadState();
             byId.put(b.id, b);
         }
+    }
+
+    private static void addLock(List<List<LockLine>> locks, int depth, LockLine l) {
+        List<LockLine> at = locks.get(depth);
+        if (at.isEmpty()) {
+            at = new ArrayList<>(2);
+            locks.set(depth, at);
+        }
+        at.add(l);
     }
 
     /**
@@ -328,12 +337,21 @@ public final class LiveSnapshot {
         return e.getClassName().equals("java.lang.Object") && e.getMethodName().startsWith("wait");
     }
 
-    private static StackFrame frame(StackTraceElement e, List<LockLine> locks) {
-        String module = e.getModuleName() == null ? "" : e.getModuleName()
-                + (e.getModuleVersion() == null ? "" : "@" + e.getModuleVersion());
-        String text = "at " + e;
-        return new StackFrame(e.getClassName(), e.getMethodName(), module, e.getFileName(), e.getLineNumber(),
-                e.isNativeMethod(), locks, text);
+    /** Frames without locks, shared: 10,000 threads repeat a few dozen distinct frames. */
+    private final Map<StackTraceElement, StackFrame> frames = new HashMap<>();
+
+    private StackFrame frame(StackTraceElement e, List<LockLine> locks) {
+        StackFrame plain = frames.get(e);
+        if (plain == null) {
+            String module = e.getModuleName() == null ? "" : e.getModuleName()
+                    + (e.getModuleVersion() == null ? "" : "@" + e.getModuleVersion());
+            plain = new StackFrame(e.getClassName(), e.getMethodName(), module, e.getFileName(), e.getLineNumber(),
+                    e.isNativeMethod(), List.of(), "at " + e);
+            frames.put(e, plain);
+        }
+        if (locks.isEmpty()) return plain;
+        return new StackFrame(plain.className(), plain.method(), plain.module(), plain.file(), plain.line(),
+                plain.nativeMethod(), locks, plain.text());
     }
 
     /** {@code Class@hexIdentityHash}: the identity the JVM's JSON dump and LockInfo use too. */
