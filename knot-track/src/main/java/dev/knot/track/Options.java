@@ -21,8 +21,11 @@ import java.util.function.Consumer;
  * @param futures    track which thread waits on which CompletableFuture and which thread computes it
  * @param sites      record acquisition sites of permits
  * @param failSelfTest simulate a self-test failure
+ * @param startup    installed as the JVM starts (premain): then every semaphore's permits were all taken under
+ *                   tracking, and holder sets can be complete; attached later (agentmain), they never are
  */
-public record Options(boolean semaphores, boolean queues, boolean futures, boolean sites, boolean failSelfTest) {
+public record Options(boolean semaphores, boolean queues, boolean futures, boolean sites, boolean failSelfTest,
+                      boolean startup) {
 
     /** The option keys this class reads; an agent passes these through and warns about others. */
     public static final Set<String> KEYS = Set.of("track", "track.sites", "track.selftest");
@@ -38,11 +41,12 @@ public record Options(boolean semaphores, boolean queues, boolean futures, boole
 
     /** Nothing tracked. */
     public static Options none() {
-        return new Options(false, false, false, false, false);
+        return new Options(false, false, false, false, false, false);
     }
 
     public static Options of(Set<String> kinds, boolean sites) {
-        return new Options(kinds.contains("semaphores"), kinds.contains("queues"), kinds.contains("futures"), sites, false);
+        return new Options(kinds.contains("semaphores"), kinds.contains("queues"), kinds.contains("futures"), sites, false,
+                false);
     }
 
     /** Reads the keys of {@link #KEYS} from parsed agent options; bad values get a warning and the default. */
@@ -71,7 +75,7 @@ public record Options(boolean semaphores, boolean queues, boolean futures, boole
         boolean fail = selfTest != null && selfTest.strip().equalsIgnoreCase("fail");
         if (selfTest != null && !fail) warn.accept("option track.selftest: ignoring '" + selfTest + "' (only 'fail')");
         Options o = of(kinds, sites);
-        return new Options(o.semaphores, o.queues, o.futures, o.sites, fail);
+        return new Options(o.semaphores, o.queues, o.futures, o.sites, fail, false);
     }
 
     /** Parses {@code key=value,key=value} as the agent's command line gives it (a segment without = continues a value). */
@@ -90,6 +94,11 @@ public record Options(boolean semaphores, boolean queues, boolean futures, boole
             }
         }
         return parse(map, warn);
+    }
+
+    /** The same options, installed at JVM start (premain) or not (agentmain). */
+    public Options atStartup(boolean atStartup) {
+        return new Options(semaphores, queues, futures, sites, failSelfTest, atStartup);
     }
 
     public boolean any() {

@@ -16,17 +16,17 @@ public final class TrackAgent {
     }
 
     public static void premain(String args, Instrumentation inst) {
-        load(args, inst);
+        load(args, inst, true);
     }
 
     public static void agentmain(String args, Instrumentation inst) {
-        load(args, inst);
+        load(args, inst, false);
     }
 
-    private static void load(String args, Instrumentation inst) {
+    private static void load(String args, Instrumentation inst, boolean startup) {
         try {
             openJavaBase(inst);
-            Tracking.install(inst, Options.parse(args, w -> System.err.println("knot-agent: " + w)));
+            Tracking.install(inst, Options.parse(args, w -> System.err.println("knot-agent: " + w)).atStartup(startup));
         } catch (Throwable t) {
             System.err.println(Tracking.DISABLED_PREFIX + Tracking.oneLine(t));
         }

@@ -24,7 +24,7 @@ final class TrackTransformer implements ClassFileTransformer {
 
     /** Where a hook goes and what it passes. */
     enum Hook {
-        ACQUIRED_1, ACQUIRED_ARG, TRY_1, TRY_ARG, DRAINED, RELEASE_1, RELEASE_ARG, BORN,
+        ACQUIRED_1, ACQUIRED_ARG, TRY_1, TRY_ARG, DRAINED, RELEASE_1, RELEASE_ARG,
         PRODUCES, CONSUMES, WAITS, RUNS
     }
 
@@ -64,8 +64,6 @@ final class TrackTransformer implements ClassFileTransformer {
         Map<String, Map<String, Hook>> p = new LinkedHashMap<>();
         if (o.semaphores()) {
             Map<String, Hook> m = new LinkedHashMap<>();
-            m.put("<init>(I)V", Hook.BORN);
-            m.put("<init>(IZ)V", Hook.BORN);
             m.put("acquire()V", Hook.ACQUIRED_1);
             m.put("acquireUninterruptibly()V", Hook.ACQUIRED_1);
             m.put("acquire(I)V", Hook.ACQUIRED_ARG);
@@ -182,8 +180,6 @@ final class TrackTransformer implements ClassFileTransformer {
         public void visitCode() {
             super.visitCode();
             switch (hook) {
-                case RELEASE_1 -> semaphoreCall("released", Opcodes.ICONST_1);
-                case RELEASE_ARG -> semaphoreCall("released", -1);
                 case PRODUCES -> thisCall("produces");
                 case CONSUMES -> thisCall("consumes");
                 case WAITS -> thisCall("waits");
@@ -203,6 +199,8 @@ final class TrackTransformer implements ClassFileTransformer {
                 switch (hook) {
                     case ACQUIRED_1 -> { if (exit) semaphoreCall("acquired", Opcodes.ICONST_1); }
                     case ACQUIRED_ARG -> { if (exit) semaphoreCall("acquired", -1); }
+                    case RELEASE_1 -> { if (exit) semaphoreCall("released", Opcodes.ICONST_1); }
+                    case RELEASE_ARG -> { if (exit) semaphoreCall("released", -1); }
                     case TRY_1, TRY_ARG -> {
                         if (opcode == Opcodes.IRETURN) {
                             super.visitInsn(Opcodes.DUP); // the boolean result stays for the return
@@ -218,14 +216,7 @@ final class TrackTransformer implements ClassFileTransformer {
                             super.visitMethodInsn(Opcodes.INVOKESTATIC, tracker, "acquired", "(I" + O + ")V", false);
                         }
                     }
-                    case BORN -> {
-                        if (opcode == Opcodes.RETURN) {
-                            loadSync();
-                            super.visitMethodInsn(Opcodes.INVOKESTATIC, tracker, "born", "(" + O + ")V", false);
-                        }
-                    }
                     case WAITS -> thisCall("waitDone");
-                    case RUNS -> super.visitMethodInsn(Opcodes.INVOKESTATIC, tracker, "runDone", "()V", false);
                     default -> { }
                 }
             }

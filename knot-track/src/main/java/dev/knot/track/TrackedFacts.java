@@ -107,41 +107,144 @@ public final class TrackedFacts implements LiveSnapshot.FactSource {
                                 + (site == null ? " (start the agent with track.sites=true to record where)" : ", acquired at " + site)));
                     }
                 }
-                if (KnotTracker.bornTracked(sync)) {
+                if (KnotTracker.sawAllPermits(sync)) {
                     out.add(new LiveFact(LiveFact.Kind.HOLDERS_COMPLETE, id, "",
-                            "tracking saw every acquire and release since the semaphore was created"));
+                            "tracking saw every acquire and release since the JVM started"));
                 } else {
-                    state(id, "tracking: the semaphore was created before tracking started, so permits taken earlier are not known");
+                    state(id, "tracking: attached to the running JVM, so permits taken before it started are not known");
                 }
             }
         }
 
         // ---- CompletableFuture ------------------------------------------------------------------------------
 
+        /** Where an async task sits: its pool, the pool's workers, its position. */
+        record Queued(Object pool, List<Thread> workers, int position, Object future) {
+        }
+
         void futures() {
-            Map<Object, List<Thread>> pools = null;
+            List<Thread> waiters = new ArrayList<>();
             for (Map.Entry<Thread, Object> e : blockers.entrySet()) {
-                Object signaller = e.getValue();
-                if (!signaller.getClass().getName().equals(SIGNALLER)) continue;
-                ThreadState ws = byThread.get(e.getKey());
-                Object future = ws == null ? null : ws.waitingOn();
-                if (future == null || !onStack(future, signaller)) continue;
-                String sid = id(signaller);
-                state(sid, "tracking: waits for " + id(future));
-                boolean running = false;
-                for (ThreadState s : states) {
-                    if (s.computes(future) && !s.ended()) {
-                        running = true;
-                        out.add(new LiveFact(LiveFact.Kind.RUNS, sid, Long.toString(s.threadId()),
-                                "is running the async task that completes " + id(future)));
-                    }
+                if (e.getValue().getClass().getName().equals(SIGNALLER)) waiters.add(e.getKey());
+            }
+            if (waiters.isEmpty()) return;
+            Map<Object, ThreadState> runBy = new IdentityHashMap<>(); // future or signaller → thread running its task
+            Map<Object, Object> runRoot = new IdentityHashMap<>();
+            Map<Object, Boolean> awaited = new IdentityHashMap<>();
+            for (Thread w : waiters) awaited.put(blockers.get(w), Boolean.TRUE);
+            for (ThreadState s : states) {
+                Object computed = s.computing();
+                if (computed == null || s.ended()) continue;
+                List<Object> reach = reachable(computed);
+                if (reach.stream().noneMatch(awaited::containsKey) || !insideAsyncRun(s.thread())) continue;
+                for (Object o : reach) {
+                    if (runBy.putIfAbsent(o, s) == null) runRoot.put(o, computed);
                 }
-                if (running) continue;
-                if (pools == null) pools = pools();
-                if (!queued(sid, future, pools)) {
+            }
+            Map<Object, Queued> queued = null;
+            for (Thread w : waiters) {
+                Object signaller = blockers.get(w);
+                String sid = id(signaller);
+                ThreadState ws = byThread.get(w);
+                Object future = ws == null ? null : ws.waitingOn();
+                if (future != null && !onStack(future, signaller)) future = null; // a stale record
+                if (future != null) state(sid, "tracking: waits for " + id(future));
+                ThreadState runner = runBy.get(signaller);
+                if (runner != null) {
+                    Object root = runRoot.get(signaller);
+                    String what = future == null ? "the future this thread waits for" : id(future);
+                    out.add(new LiveFact(LiveFact.Kind.RUNS, sid, Long.toString(runner.threadId()),
+                            "is running the async task that completes " + (root == future ? what
+                                    : id(root) + ", on which " + what + " depends")));
+                    continue;
+                }
+                if (queued == null) queued = queuedAsyncTasks();
+                Queued q = queued.get(signaller);
+                if (q != null) {
+                    queuedFacts(sid, future, q);
+                } else if (future != null) {
                     state(sid, "tracking: no thread runs the task that completes " + id(future) + " and it is in no pool"
                             + " queue Knot can see (it may be completed by another stage or an explicit complete())");
                 }
+            }
+        }
+
+        /** Is the thread (still) running a supplyAsync/runAsync task? Its stack says so. */
+        static boolean insideAsyncRun(Thread t) {
+            if (t == null) return false;
+            for (StackTraceElement e : t.getStackTrace()) {
+                String c = e.getClassName();
+                if (e.getMethodName().equals("run") && (c.equals("java.util.concurrent.CompletableFuture$AsyncSupply")
+                        || c.equals("java.util.concurrent.CompletableFuture$AsyncRun"))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Every future and pending completion reachable from a future through its dependent stages. */
+        List<Object> reachable(Object from) {
+            List<Object> out = new ArrayList<>();
+            if (from == null) return out;
+            java.util.ArrayDeque<Object> todo = new java.util.ArrayDeque<>();
+            Map<Object, Boolean> seen = new IdentityHashMap<>();
+            todo.add(from);
+            seen.put(from, Boolean.TRUE);
+            int budget = 10_000;
+            while (!todo.isEmpty() && budget-- > 0) {
+                Object f = todo.poll();
+                out.add(f);
+                Object c = fields.get(f, "stack");
+                for (int i = 0; c != null && i < 1_000 && budget-- > 0; i++) {
+                    out.add(c);
+                    Object dep = fields.get(c, "dep");
+                    if (dep != null && seen.put(dep, Boolean.TRUE) == null) todo.add(dep);
+                    c = fields.get(c, "next");
+                }
+            }
+            return out;
+        }
+
+        /** supplyAsync/runAsync tasks queued in pools, indexed by every future and waiter their completion reaches. */
+        Map<Object, Queued> queuedAsyncTasks() {
+            Map<Object, Queued> index = new IdentityHashMap<>();
+            for (Map.Entry<Object, List<Thread>> p : pools().entrySet()) {
+                Object pool = p.getKey();
+                List<Object> tasks;
+                if (pool instanceof ForkJoinPool) {
+                    tasks = forkJoinTasks(pool);
+                } else {
+                    tasks = items(fields.get(pool, "workQueue"));
+                }
+                for (int i = 0; i < tasks.size(); i++) {
+                    Object task = tasks.get(i);
+                    if (!isAsyncTask(task)) continue;
+                    Object dep = fields.get(task, "dep");
+                    Queued q = new Queued(pool, p.getValue(), pool instanceof ForkJoinPool ? -1 : i, dep);
+                    for (Object o : reachable(dep)) index.putIfAbsent(o, q);
+                }
+            }
+            return index;
+        }
+
+        void queuedFacts(String sid, Object future, Queued q) {
+            String what = future == null ? "the future this thread waits for" : id(future);
+            String task = "the task that completes " + (q.future() == future ? what : id(q.future()) + ", on which " + what
+                    + " depends,");
+            if (q.pool() instanceof ForkJoinPool) {
+                state(sid, "tracking: " + task + " is queued in " + id(q.pool()) + " (" + q.workers().size()
+                        + " worker(s) now; a ForkJoinPool may add workers while its workers block)");
+                return;
+            }
+            String where = task + " is queued in " + id(q.pool()) + " at position " + (q.position() + 1);
+            String growth = canGrow(q.pool(), fields.get(q.pool(), "workQueue"), q.workers().size());
+            if (growth != null || q.workers().isEmpty()) {
+                state(sid, "tracking: " + where + (growth != null ? "; " + growth : "; the pool has no workers"));
+                return;
+            }
+            for (Thread w : q.workers()) {
+                out.add(new LiveFact(LiveFact.Kind.QUEUED_FOR, sid, Long.toString(w.getId()), where + "; only its "
+                        + q.workers().size() + " worker(s) can run it"));
             }
         }
 
@@ -151,35 +254,6 @@ public final class TrackedFacts implements LiveSnapshot.FactSource {
             for (int i = 0; c != null && i < 100_000; i++) {
                 if (c == signaller) return true;
                 c = fields.get(c, "next");
-            }
-            return false;
-        }
-
-        boolean queued(String sid, Object future, Map<Object, List<Thread>> pools) {
-            for (Map.Entry<Object, List<Thread>> p : pools.entrySet()) {
-                Object pool = p.getKey();
-                List<Thread> workers = p.getValue();
-                if (pool instanceof ForkJoinPool) {
-                    if (!inForkJoinQueues(pool, future)) continue;
-                    state(sid, "tracking: the task that completes " + id(future) + " is queued in " + id(pool) + " ("
-                            + workers.size() + " worker(s) now; a ForkJoinPool may add workers while its workers block)");
-                    return true;
-                }
-                Object queue = fields.get(pool, "workQueue");
-                int position = position(queue, future);
-                if (position < 0) continue;
-                String where = "the task that completes " + id(future) + " is queued in " + id(pool) + " at position "
-                        + (position + 1);
-                String growth = canGrow(pool, queue, workers.size());
-                if (growth != null || workers.isEmpty()) {
-                    state(sid, "tracking: " + where + (growth != null ? "; " + growth : "; the pool has no workers"));
-                } else {
-                    for (Thread w : workers) {
-                        out.add(new LiveFact(LiveFact.Kind.QUEUED_FOR, sid, Long.toString(w.getId()), where + "; only its "
-                                + workers.size() + " worker(s) can run it"));
-                    }
-                }
-                return true;
             }
             return false;
         }
@@ -195,33 +269,22 @@ public final class TrackedFacts implements LiveSnapshot.FactSource {
             return null;
         }
 
-        boolean completes(Object task, Object future) {
+        static boolean isAsyncTask(Object task) {
             if (task == null) return false;
             String n = task.getClass().getName();
-            return (n.equals("java.util.concurrent.CompletableFuture$AsyncSupply") || n.equals("java.util.concurrent.CompletableFuture$AsyncRun"))
-                    && fields.get(task, "dep") == future;
+            return n.equals("java.util.concurrent.CompletableFuture$AsyncSupply") || n.equals("java.util.concurrent.CompletableFuture$AsyncRun");
         }
 
-        int position(Object queue, Object future) {
-            int i = 0;
-            for (Object item : items(queue)) {
-                if (completes(item, future)) return i;
-                i++;
-            }
-            return -1;
-        }
-
-        boolean inForkJoinQueues(Object pool, Object future) {
+        List<Object> forkJoinTasks(Object pool) {
+            List<Object> out = new ArrayList<>();
             Object[] queues = fields.get(pool, "queues", Object[].class);
-            if (queues == null) return false;
+            if (queues == null) return out;
             for (Object q : queues) {
                 Object[] arr = fields.get(q, "array", Object[].class);
                 if (arr == null) continue;
-                for (Object task : arr) {
-                    if (completes(task, future)) return true;
-                }
+                for (Object task : arr) if (task != null) out.add(task);
             }
-            return false;
+            return out;
         }
 
         /** ThreadPoolExecutors (from their worker threads) and ForkJoinPools, each with its workers. */

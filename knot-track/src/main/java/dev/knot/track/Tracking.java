@@ -95,6 +95,7 @@ public final class Tracking {
                 classes.add(c);
             }
             tracker.getField("sites").setBoolean(null, o.sites());
+            tracker.getField("fromStart").setBoolean(null, o.startup());
             tracker.getField("enabled").setBoolean(null, true);
             switchedOn = true;
             inst.addTransformer(transformer, true);
@@ -130,11 +131,12 @@ public final class Tracking {
     /** Switches the hooks off, removes the transformer and puts the original classes back. Never throws. */
     private static void disable(Instrumentation inst, boolean switchedOn, TrackTransformer transformer,
                                 List<Class<?>> classes) {
-        if (switchedOn) try {
-            Class<?> tracker = Class.forName(trackerName(), false, null);
-            tracker.getField("enabled").setBoolean(null, false);
-        } catch (Throwable ignored) {
-            // not on the boot path: nothing was instrumented either
+        if (switchedOn) {
+            try {
+                Class.forName(trackerName(), false, null).getField("enabled").setBoolean(null, false);
+            } catch (Throwable ignored) {
+                // cannot happen once switched on; the transformer is removed below anyway
+            }
         }
         if (inst == null || transformer == null) return;
         try {

@@ -13,9 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Rules for every hook: returns at once when {@link #enabled} is false; catches every Throwable (counted in
  * {@link #errors()}) and never throws; never calls a method of an application object (keys are compared with
  * {@code ==}); never takes a lock on the hot path. Per-thread state lives in a {@link ThreadState} reached through
- * a ThreadLocal and written only by its own thread. The two global structures (semaphores born under tracking,
- * semaphores released by a non-holder) are guarded by a Knot-private lock: births are rare, and each thread
- * reports a foreign release of the same semaphore only once in a row.
+ * a ThreadLocal and written only by its own thread. The one global structure (semaphores released by a thread that
+ * did not hold their permits) is guarded by a Knot-private lock, and each thread reports a foreign release of the
+ * same semaphore only once in a row.
  */
 public final class KnotTracker {
     private KnotTracker() {
@@ -27,6 +27,11 @@ public final class KnotTracker {
     public static volatile boolean sites;
     /** Set once the agent installed the hooks and their self-test passed. */
     public static volatile boolean installed;
+    /**
+     * Tracking started with the JVM (-javaagent): every permit of every semaphore was taken under tracking. When it
+     * was attached later, permits taken before are unknown, and no holder set is claimed complete.
+     */
+    public static volatile boolean fromStart;
 
     private static final TrackerLocal LOCAL = new TrackerLocal();
     private static final ConcurrentLinkedQueue<ThreadState> REGISTRY = new ConcurrentLinkedQueue<>();
@@ -35,7 +40,6 @@ public final class KnotTracker {
     private static final int PURGE_EVERY = 4096;
 
     private static final Object LOCK = new Object(); // Knot-private: never visible to application code
-    private static final WeakHashMap<Object, Boolean> BORN = new WeakHashMap<>();
     private static final WeakHashMap<Object, Boolean> FOREIGN = new WeakHashMap<>();
 
     private static final AtomicLong ERRORS = new AtomicLong();
@@ -48,7 +52,11 @@ public final class KnotTracker {
         if (!enabled || permits <= 0 || sync == null) return;
         try {
             ThreadState s = LOCAL.get();
-            if (s.busy) return;
+            if (!sites) {
+                s.acquire(sync, permits, null);
+                return;
+            }
+            if (s.busy) return; // the stack walk below must not record itself
             s.busy = true;
             try {
                 s.acquire(sync, permits, sites ? SiteFinder.find() : null);
@@ -65,7 +73,7 @@ public final class KnotTracker {
         if (ok) acquired(permits, sync);
     }
 
-    /** Before a release of {@code permits}. */
+    /** After a release of {@code permits} (after: the hook is not inside the permit's critical section). */
     public static void released(int permits, Object sync) {
         if (!enabled || permits <= 0 || sync == null) return;
         try {
@@ -75,18 +83,6 @@ public final class KnotTracker {
                 synchronized (LOCK) {
                     FOREIGN.put(sync, Boolean.TRUE);
                 }
-            }
-        } catch (Throwable t) {
-            failed(t);
-        }
-    }
-
-    /** At the end of a Semaphore constructor: every permit of this one is seen by tracking. */
-    public static void born(Object sync) {
-        if (!enabled || sync == null) return;
-        try {
-            synchronized (LOCK) {
-                BORN.put(sync, Boolean.TRUE);
             }
         } catch (Throwable t) {
             failed(t);
@@ -137,21 +133,14 @@ public final class KnotTracker {
         }
     }
 
-    /** On entry of CompletableFuture$AsyncSupply/AsyncRun.run: this thread now computes {@code future}. */
+    /**
+     * On entry of CompletableFuture$AsyncSupply/AsyncRun.run: this thread now computes {@code future}. Not cleared
+     * on exit (one hook per task instead of two); the snapshot checks the thread is still inside such a run.
+     */
     public static void runs(Object future) {
         if (!enabled) return;
         try {
-            LOCAL.get().pushRun(future);
-        } catch (Throwable t) {
-            failed(t);
-        }
-    }
-
-    /** On exit of AsyncSupply/AsyncRun.run. */
-    public static void runDone() {
-        if (!enabled) return;
-        try {
-            LOCAL.get().popRun();
+            LOCAL.get().running = future;
         } catch (Throwable t) {
             failed(t);
         }
@@ -170,11 +159,9 @@ public final class KnotTracker {
         return LOCAL.get();
     }
 
-    /** Was this semaphore (its sync) constructed while tracking was on? Then no permit escaped tracking. */
-    public static boolean bornTracked(Object sync) {
-        synchronized (LOCK) {
-            return BORN.containsKey(sync);
-        }
+    /** Did tracking see every permit of this semaphore (its sync) being taken? */
+    public static boolean sawAllPermits(Object sync) {
+        return fromStart && sync != null;
     }
 
     /** Did a thread release permits of this semaphore that it had not acquired (hand-off or signalling use)? */

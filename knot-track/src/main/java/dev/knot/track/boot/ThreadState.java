@@ -35,8 +35,7 @@ public final class ThreadState {
 
     private final Object[] waits = new Object[STACK];
     private int waitDepth;
-    private final Object[] runs = new Object[STACK];
-    private int runDepth;
+    Object running; // the future whose async task this thread ran last (see KnotTracker.runs)
 
     ThreadState(Thread t) {
         this.thread = new WeakReference<>(t);
@@ -142,18 +141,6 @@ public final class ThreadState {
         }
     }
 
-    void pushRun(Object f) {
-        if (runDepth < STACK) runs[runDepth] = f;
-        runDepth++;
-    }
-
-    void popRun() {
-        if (runDepth > 0) {
-            runDepth--;
-            if (runDepth < STACK) runs[runDepth] = null;
-        }
-    }
-
     // ---- read by the snapshot ----------------------------------------------------------------------------------
 
     /** The thread, or null once it has been collected. */
@@ -217,19 +204,11 @@ public final class ThreadState {
         return d >= 1 && d <= STACK ? waits[d - 1] : null;
     }
 
-    /** The CompletableFuture whose async task this thread runs (innermost), or null. */
+    /**
+     * The CompletableFuture whose supplyAsync/runAsync task this thread started last, or null. It may have finished
+     * since: check that the thread is still inside {@code CompletableFuture$AsyncSupply.run} / {@code AsyncRun.run}.
+     */
     public Object computing() {
-        int d = runDepth;
-        return d >= 1 && d <= STACK ? runs[d - 1] : null;
-    }
-
-    /** Is this thread running the async task (supplyAsync/runAsync) that completes f? */
-    public boolean computes(Object f) {
-        if (f == null) return false;
-        int d = Math.min(runDepth, STACK);
-        for (int i = 0; i < d; i++) {
-            if (runs[i] == f) return true;
-        }
-        return false;
+        return running;
     }
 }

@@ -48,7 +48,7 @@ public final class ChildMain {
         System.out.println("active=" + (Tracking.active() == null ? null : Tracking.active().kinds()));
     }
 
-    /** Tracking attached after the semaphore was made: holders are known, completeness is not claimed. */
+    /** Tracking attached to a running JVM: holders are known, completeness is not claimed. */
     static void late(String agentJar) throws Exception {
         Semaphore s = new Semaphore(1);
         s.acquireUninterruptibly(); // before tracking: invisible to it

@@ -146,6 +146,26 @@ class TrackedHangsIT {
     }
 
     @Test
+    void starvationIsProvenThroughDependentStagesToo() {
+        ExecutorService pool = Executors.newFixedThreadPool(2, daemons("trk-staged-"));
+        CountDownLatch bothBusy = new CountDownLatch(2);
+        for (int i = 0; i < 2; i++) {
+            pool.execute(() -> {
+                bothBusy.countDown();
+                await(bothBusy);
+                CompletableFuture.supplyAsync(() -> 20, pool).thenApply(x -> x + 1).thenApply(x -> x * 2).join();
+            });
+        }
+        Thread w1 = awaitThread("trk-staged-1");
+        Thread w2 = awaitThread("trk-staged-2");
+        awaitParkedOn(w1, "java.util.concurrent.CompletableFuture$Signaller");
+        awaitParkedOn(w2, "java.util.concurrent.CompletableFuture$Signaller");
+        Finding f = finding(analyzeNow(), x -> x.threads().contains("trk-staged-1"));
+        assertEquals("starvation", f.kind().jsonName(), f.summary());
+        assertEquals(Certainty.CERTAIN, f.certainty(), f.story().toString());
+    }
+
+    @Test
     void theThreadRunningTheAwaitedTaskIsNamed() {
         CountDownLatch never = new CountDownLatch(1);
         ExecutorService ex = Executors.newSingleThreadExecutor(daemons("trk-runner-"));
