@@ -3,6 +3,7 @@ package dev.knot.junit;
 import dev.knot.findings.Finding;
 import dev.knot.findings.Report;
 import dev.knot.input.DumpedThread;
+import dev.knot.input.LockLine;
 import dev.knot.input.ThreadDump;
 import dev.knot.live.LiveSnapshot;
 import dev.knot.model.Certainty;
@@ -28,20 +29,28 @@ final class HangReport {
 
     /**
      * @param testThreads the test's threads, the one running the test method first
+     * @param others      ids of threads other tests started while this one ran (set aside if the whole JVM's picture
+     *                    explains nothing: their running tasks would otherwise stop Knot from inferring starvation)
      * @return the explanation, several lines, without a trailing newline
      */
-    static String explain(List<Thread> testThreads, String attribution) {
+    static String explain(List<Thread> testThreads, String attribution, Set<String> others) {
         Set<String> ids = new HashSet<>();
         for (Thread t : testThreads) ids.add(Long.toString(t.getId()));
-        ThreadDump dump = LiveSnapshot.take("the test JVM");
+        ThreadDump dump = unique(LiveSnapshot.take("the test JVM"), ids);
         Report all = Analyzer.analyze(List.of(dump));
-        Set<String> names = new HashSet<>();
-        for (DumpedThread d : dump.threads()) {
-            if (ids.contains(d.id())) names.add(d.name());
-        }
-        List<Finding> ours = new ArrayList<>();
-        for (Finding f : all.findings()) {
-            if (f.threads().stream().anyMatch(names::contains) || f.blocked().stream().anyMatch(names::contains)) ours.add(f);
+        List<Finding> ours = involving(all, dump, ids);
+        String setAside = null;
+        if (ours.isEmpty() && !others.isEmpty()) {
+            ThreadDump without = without(dump, others);
+            if (without.threads().size() < dump.threads().size()) {
+                Report r = Analyzer.analyze(List.of(without));
+                ours = involving(r, without, ids);
+                if (!ours.isEmpty()) {
+                    all = r;
+                    setAside = "Knot set aside " + (dump.threads().size() - without.threads().size())
+                            + " thread(s) that other tests started while this one ran.";
+                }
+            }
         }
         StringBuilder s = new StringBuilder();
         if (ours.isEmpty()) {
@@ -65,9 +74,61 @@ final class HangReport {
             }
             s.append("\n    \"").append(t.getName()).append("\" ").append(Stacks.doing(t.getState(), t.getStackTrace()));
         }
+        if (setAside != null) s.append('\n').append(setAside);
         boolean likely = ours.stream().anyMatch(f -> f.certainty() == Certainty.LIKELY);
         if (likely || ours.isEmpty() && !Threads.LANG_OPEN) s.append("\nTo be certain: ").append(CERTAINTY_HINT).append('.');
         return s.toString();
+    }
+
+    private static List<Finding> involving(Report r, ThreadDump dump, Set<String> ids) {
+        Set<String> names = new HashSet<>();
+        for (DumpedThread d : dump.threads()) {
+            if (ids.contains(d.id())) names.add(d.name());
+        }
+        List<Finding> out = new ArrayList<>();
+        for (Finding f : r.findings()) {
+            if (f.threads().stream().anyMatch(names::contains) || f.blocked().stream().anyMatch(names::contains)) out.add(f);
+        }
+        return out;
+    }
+
+    /** The snapshot without the given threads, except those holding a lock (someone might wait for it). */
+    private static ThreadDump without(ThreadDump d, Set<String> drop) {
+        List<DumpedThread> keep = new ArrayList<>();
+        for (DumpedThread t : d.threads()) {
+            boolean holds = t.ownableSynchronizers() != null && !t.ownableSynchronizers().isEmpty()
+                    || t.frames().stream().anyMatch(f -> f.locks().stream().anyMatch(l -> l.action() == LockLine.Action.LOCKED));
+            if (!drop.contains(t.id()) || holds) keep.add(t);
+        }
+        return new ThreadDump(d.source(), d.format(), d.time(), d.processId(), d.jvmVersion(), keep, d.jdkDeadlocks(),
+                d.warnings(), d.facts());
+    }
+
+    /**
+     * The snapshot with every thread name unique: Knot's rules tell threads apart by name, and a test JVM often holds
+     * an earlier test's stuck threads under the same names. The test's own threads keep their names.
+     */
+    static ThreadDump unique(ThreadDump d, Set<String> testIds) {
+        Set<String> taken = new HashSet<>();
+        for (DumpedThread t : d.threads()) {
+            if (testIds.contains(t.id())) taken.add(t.name());
+        }
+        List<DumpedThread> threads = new ArrayList<>();
+        boolean renamed = false;
+        for (DumpedThread t : d.threads()) {
+            if (testIds.contains(t.id()) || taken.add(t.name())) {
+                threads.add(t);
+            } else {
+                renamed = true;
+                String name = t.name() + " #" + t.id();
+                taken.add(name);
+                threads.add(new DumpedThread(name, t.id(), t.nativeId(), t.virtual(), t.daemon(), t.state(), t.stateDetail(),
+                        t.cpuMillis(), t.elapsedSeconds(), t.container(), t.carrierOf(), t.carrierId(), t.frames(),
+                        t.ownableSynchronizers(), t.headerLine(), t.lineNumber()));
+            }
+        }
+        return !renamed ? d : new ThreadDump(d.source(), d.format(), d.time(), d.processId(), d.jvmVersion(), threads,
+                d.jdkDeadlocks(), d.warnings(), d.facts());
     }
 
     private static volatile boolean warmedUp;

@@ -1,6 +1,7 @@
 package dev.knot.junit;
 
 import java.lang.reflect.Method;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -78,7 +79,8 @@ public final class KnotExtension implements BeforeAllCallback, AfterAllCallback,
             KnotConfig config = KnotConfig.of(context);
             if (!config.enabled) return null;
             ExtensionContext.Store store = context.getStore(NAMESPACE);
-            if (store.get(Scope.class) != null) return null; // Knot registered twice (e.g. @Knot and auto-detection)
+            // stores are inherited by child contexts: key by this context's id (also: Knot registered twice)
+            if (store.get(key(context)) != null) return null;
             RunResources.ensure(context);
             Method method = context.getTestMethod().orElse(null);
             TestMark mark = new TestMark(context.getUniqueId(), display, context.getTestClass().orElse(null),
@@ -86,7 +88,7 @@ public final class KnotExtension implements BeforeAllCallback, AfterAllCallback,
             Scope scope = new Scope(this, mark, config, Thread.currentThread(), Marks.MARK.get());
             Marks.MARK.set(mark.root);
             Marks.started(mark);
-            store.put(Scope.class, scope);
+            store.put(key(context), scope);
             return scope;
         } catch (Throwable t) {
             internal("could not start watching " + display, t);
@@ -97,16 +99,20 @@ public final class KnotExtension implements BeforeAllCallback, AfterAllCallback,
     /** Ends the scope of this context and fails the test if it left something behind. */
     private void end(ExtensionContext context) {
         ExtensionContext.Store store = context.getStore(NAMESPACE);
-        Scope scope = store.get(Scope.class, Scope.class);
+        Scope scope = store.get(key(context), Scope.class);
         if (scope == null || scope.owner != this) return;
-        store.remove(Scope.class);
+        store.remove(key(context));
         List<LeakCheck.Problem> problems = List.of();
         try {
             if (Thread.currentThread() == scope.thread) {
                 if (scope.previous == null) Marks.MARK.remove();
                 else Marks.MARK.set(scope.previous);
             }
-            problems = LeakCheck.run(scope.mark, scope.config, scope.hung);
+            boolean classScope = context.getTestMethod().isEmpty() && scope.mark.methodName == null
+                    && !context.getUniqueId().contains("[dynamic-test:");
+            problems = new ArrayList<>(LeakCheck.run(scope.mark, scope.config, scope.hung,
+                    () -> Fixtures.identitySet(Fixtures.classExecutors(context, true))));
+            if (classScope && scope.config.executors && !scope.hung) problems.addAll(Fixtures.unclosed(Fixtures.classExecutors(context, false)));
         } catch (Throwable t) {
             internal("could not check " + scope.mark.display + " for leaks", t);
         } finally {
@@ -121,6 +127,10 @@ public final class KnotExtension implements BeforeAllCallback, AfterAllCallback,
             }
             throw e;
         }
+    }
+
+    private static String key(ExtensionContext context) {
+        return "scope " + context.getUniqueId();
     }
 
     /** The highest thread id so far: threads with higher ids are created later (used only without reflection). */
@@ -217,7 +227,7 @@ public final class KnotExtension implements BeforeAllCallback, AfterAllCallback,
 
     private static Scope scopeOf(ExtensionContext context) {
         for (ExtensionContext c = context; c != null; c = c.getParent().orElse(null)) {
-            Scope s = c.getStore(NAMESPACE).get(Scope.class, Scope.class);
+            Scope s = c.getStore(NAMESPACE).get(key(c), Scope.class);
             if (s != null) return s;
         }
         return null;

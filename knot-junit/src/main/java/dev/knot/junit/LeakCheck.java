@@ -2,6 +2,7 @@ package dev.knot.junit;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.function.Supplier;
 
 /**
  * What a test left behind: threads still running, executors never shut down, exceptions that killed its threads
@@ -34,7 +36,7 @@ final class LeakCheck {
     }
 
     /** One problem: a headline, evidence lines, a fix; cause is attached to the failure (an unobserved exception). */
-    record Problem(Kind kind, String summary, List<String> details, String fix, Throwable cause) {
+    record Problem(Kind kind, String summary, List<String> details, String fix, Throwable cause, boolean fromThreads) {
     }
 
     static final String FIX_THREAD = "stop every thread a test starts before the test ends: signal it (a flag or"
@@ -61,11 +63,11 @@ final class LeakCheck {
     }
 
     /**
-     * The live threads the scope created (not the scope's own thread, not infrastructure).
-     *
-     * @param warnAmbiguous print a line for threads that may be this test's but cannot be told apart (no reflection)
+     * The live threads the scope created (not the scope's own thread, not infrastructure). Without reflection, and
+     * with other tests creating threads at the same time, threads whose stacks do not name this test are collected
+     * in {@code ambiguous} (when not null) instead.
      */
-    static List<Thread> threadsOf(TestMark mark, boolean warnAmbiguous) {
+    static List<Thread> threadsOf(TestMark mark, List<Thread> ambiguous) {
         List<Thread> out = new ArrayList<>();
         if (mark.created.get() == 0) return out; // nothing inherited the mark: the test started no threads
         Thread self = Thread.currentThread();
@@ -80,29 +82,57 @@ final class LeakCheck {
             return out;
         }
         // Without reflection: threads created since the scope began; with other tests creating threads meanwhile,
-        // only those whose stack names this test.
-        List<TestMark> rivals = new ArrayList<>();
-        for (TestMark o : mark.overlapping) {
-            if (o != mark && o.created.get() > 0) rivals.add(o);
-        }
+        // only those whose stack names this test (and no other running test).
+        List<TestMark> rivals = rivals(mark);
         for (Thread t : Threads.platform()) {
             if (t == self || t.getId() <= mark.startId || !t.isAlive() || Threads.infrastructure(t) || SEEN.contains(t)) continue;
             if (rivals.isEmpty()) {
                 out.add(t);
                 continue;
             }
-            StackTraceElement[] st = t.getStackTrace();
-            boolean sameClassRival = rivals.stream().anyMatch(r -> r.testClass == mark.testClass);
-            if (names(st, mark, sameClassRival)) {
+            Boolean mine = owns(mark, rivals, t.getStackTrace());
+            if (Boolean.TRUE.equals(mine)) {
                 out.add(t);
-            } else if (warnAmbiguous && rivals.stream().noneMatch(r -> names(st, r, r.testClass == mark.testClass))
-                    && SEEN.add(t)) {
-                System.err.println("knot: thread \"" + t.getName() + "\" was started while " + mark.display + " and "
-                        + rivals.size() + " other test(s) ran in parallel; without the Knot agent it cannot be attributed"
-                        + " to one of them (not failed): " + Stacks.doing(t.getState(), st));
+            } else if (mine == null && ambiguous != null) {
+                ambiguous.add(t);
             }
         }
         return out;
+    }
+
+    /** By its stack: this test's (true), another running test's (false), or cannot tell (null). */
+    private static Boolean owns(TestMark mark, List<TestMark> rivals, StackTraceElement[] st) {
+        boolean sameClassRival = rivals.stream().anyMatch(r -> r.testClass == mark.testClass);
+        if (names(st, mark, sameClassRival)) return true;
+        if (rivals.stream().anyMatch(r -> names(st, r, r.testClass == mark.testClass))) return false;
+        return null;
+    }
+
+    /** Ids of threads that other running tests started while this scope ran (for the hang diagnosis). */
+    static Set<String> othersThreads(TestMark mark, List<Thread> ours) {
+        Set<String> out = new HashSet<>();
+        List<Thread> all = Threads.platform();
+        all.addAll(Threads.virtual());
+        for (Thread t : all) {
+            if (ours.contains(t) || Threads.infrastructure(t)) continue;
+            if (Threads.markersReadable()) {
+                Lineage l = Threads.lineage(t);
+                if (l != null && !l.root() && l.mark != mark && l.mark.open && mark.overlapping.contains(l.mark)) {
+                    out.add(Long.toString(t.getId()));
+                }
+            } else if (t.getId() > mark.startId) {
+                out.add(Long.toString(t.getId()));
+            }
+        }
+        return out;
+    }
+
+    private static List<TestMark> rivals(TestMark mark) {
+        List<TestMark> rivals = new ArrayList<>();
+        for (TestMark o : mark.overlapping) {
+            if (o != mark && o.created.get() > 0) rivals.add(o);
+        }
+        return rivals;
     }
 
     /** The stack runs code of the test's class (and, when a sibling test of the same class ran too, of its method). */
@@ -119,16 +149,37 @@ final class LeakCheck {
         return false;
     }
 
-    static List<Problem> run(TestMark mark, KnotConfig cfg, boolean hung) {
+    /**
+     * @param fixtures executors the test class keeps in fields (asked only when the test left pool workers): they
+     *                 are the class's, checked when the class ends
+     */
+    static List<Problem> run(TestMark mark, KnotConfig cfg, boolean hung, Supplier<Set<Object>> fixtures) {
         List<Problem> problems = new ArrayList<>();
         boolean threadChecks = cfg.threads || cfg.executors || cfg.cancelledRunning;
         if (threadChecks && !hung && mark.created.get() > 0) {
+            List<Thread> ambiguous = new ArrayList<>();
             List<Thread> candidates = new ArrayList<>();
-            for (Thread t : threadsOf(mark, true)) {
+            for (Thread t : threadsOf(mark, ambiguous)) {
                 if (cfg.ignore == null || !cfg.ignore.matcher(t.getName()).matches()) candidates.add(t);
             }
-            List<Thread> alive = awaitEnd(candidates, cfg.grace.toNanos());
-            classify(mark, cfg, alive, problems);
+            List<Thread> all = new ArrayList<>(candidates);
+            all.addAll(ambiguous);
+            List<Thread> alive = awaitEnd(all, cfg.grace.toNanos());
+            // a thread just started may not show its code yet: look again now
+            List<Thread> unclear = new ArrayList<>();
+            List<TestMark> rivals = rivals(mark);
+            for (Thread t : ambiguous) {
+                if (!alive.remove(t)) continue;
+                Boolean mine = owns(mark, rivals, t.getStackTrace());
+                if (Boolean.TRUE.equals(mine)) alive.add(t);
+                else if (mine == null) unclear.add(t);
+            }
+            classify(mark, cfg, alive, problems, fixtures);
+            if (!unclear.isEmpty()) {
+                // idle workers of the class's own pools cannot be told from the test's: no news either way
+                if (!fixtures.get().isEmpty()) unclear.removeIf(t -> Threads.idleWorker(t.getStackTrace()));
+                warnAmbiguous(mark, cfg, unclear);
+            }
         }
         if (cfg.unobserved) {
             TestMark.Uncaught u;
@@ -137,6 +188,17 @@ final class LeakCheck {
             mark.uncaught.clear();
         }
         return problems;
+    }
+
+    /** Without reflection, in a parallel run: threads that may be this test's, said once on stderr, not failed. */
+    private static void warnAmbiguous(TestMark mark, KnotConfig cfg, List<Thread> threads) {
+        int others = rivals(mark).size();
+        for (Thread t : threads) {
+            if (cfg.ignore != null && cfg.ignore.matcher(t.getName()).matches() || !SEEN.add(t)) continue;
+            System.err.println("knot: thread \"" + t.getName() + "\" was started while " + mark.display + " and " + others
+                    + " other test(s) ran in parallel; without the Knot agent Knot cannot tell which test started it"
+                    + " (not failed): " + Stacks.doing(t.getState(), t.getStackTrace()));
+        }
     }
 
     /** Waits up to the grace period for the threads to end; returns those still alive. */
@@ -159,7 +221,8 @@ final class LeakCheck {
         return alive;
     }
 
-    private static void classify(TestMark mark, KnotConfig cfg, List<Thread> alive, List<Problem> problems) {
+    private static void classify(TestMark mark, KnotConfig cfg, List<Thread> alive, List<Problem> problems,
+                                 Supplier<Set<Object>> fixtureSupplier) {
         Map<Object, List<Thread>> pools = new IdentityHashMap<>();
         Map<String, List<Thread>> unknownPools = new LinkedHashMap<>();
         List<Thread> single = new ArrayList<>();
@@ -176,8 +239,13 @@ final class LeakCheck {
                 single.add(t);
             }
         }
+        Set<Object> fixtures = pools.isEmpty() && unknownPools.isEmpty() ? Set.of() : fixtureSupplier.get();
         for (Map.Entry<Object, List<Thread>> p : pools.entrySet()) {
             Object pool = p.getKey();
+            if (fixtures.contains(pool) || pool == ForkJoinPool.commonPool()) {
+                SEEN.addAll(p.getValue());
+                continue;
+            }
             boolean shutdown = pool instanceof ExecutorService es && es.isShutdown();
             if (!shutdown) {
                 if (cfg.executors && SEEN_POOLS.add(pool)) problems.add(executor(mark, describe(pool, p.getValue()), p.getValue(), stacks, false));
@@ -205,7 +273,8 @@ final class LeakCheck {
                             "a pool worker is still running a task", problems);
                 }
             }
-            if (!idle.isEmpty() && cfg.executors) {
+            // without reflection Knot cannot tell these workers from those of the class's own pools: leave them
+            if (!idle.isEmpty() && cfg.executors && fixtures.isEmpty()) {
                 problems.add(executor(mark, "a thread pool (workers \"" + p.getKey() + "…\")", idle, stacks, true));
             }
             SEEN.addAll(idle);
@@ -224,13 +293,13 @@ final class LeakCheck {
         if (cancelledHow != null && cfg.cancelledRunning) {
             d.add("it waits at " + Stacks.doing(t.getState(), st));
             if (created != null) d.add("started at " + created);
-            problems.add(new Problem(Kind.CANCELLED, name(t) + " keeps running a task although " + cancelledHow, d, FIX_CANCELLED, null));
+            problems.add(new Problem(Kind.CANCELLED, name(t) + " keeps running a task although " + cancelledHow, d, FIX_CANCELLED, null, true));
         } else if (cfg.threads || poolSummary != null && cfg.executors) {
             if (created != null) d.add("created at " + created);
             d.add("now " + Stacks.doing(t.getState(), st));
             String summary = poolSummary != null ? poolSummary + ": " + name(t)
                     : name(t) + " is still running after the test ended";
-            problems.add(new Problem(Kind.THREAD, summary, d, FIX_THREAD, null));
+            problems.add(new Problem(Kind.THREAD, summary, d, FIX_THREAD, null, true));
         } else {
             return;
         }
@@ -248,7 +317,7 @@ final class LeakCheck {
         }
         if (likely) d.add("most likely never shut down: its workers still wait for tasks (the Knot agent shows the executor itself)");
         return new Problem(Kind.EXECUTOR, pool + " was never shut down; " + workers.size() + " worker thread(s) still alive",
-                d, FIX_EXECUTOR, null);
+                d, FIX_EXECUTOR, null, true);
     }
 
     private static Problem unobserved(TestMark.Uncaught u) {
@@ -258,7 +327,7 @@ final class LeakCheck {
         if (st.length > 0) d.add("thrown at " + Stacks.frame(st[Math.max(0, app)]));
         if (u.lineage() != null && !u.lineage().root()) d.add("the thread was created at " + u.lineage().site());
         return new Problem(Kind.UNOBSERVED, (u.virtual() ? "virtual thread " : "thread ") + "\"" + u.thread()
-                + "\" died of " + Stacks.oneLine(u.error()) + "; nothing but the default handler saw it", d, FIX_UNOBSERVED, u.error());
+                + "\" died of " + Stacks.oneLine(u.error()) + "; nothing but the default handler saw it", d, FIX_UNOBSERVED, u.error(), false);
     }
 
     private static String created(TestMark mark, Thread t) {
@@ -293,7 +362,7 @@ final class LeakCheck {
             s.append('\n').append(p.kind().title).append("  ").append(p.summary());
             for (String d : p.details()) s.append("\n    ").append(d);
             s.append("\n  Fix: ").append(p.fix());
-            threads |= p.kind() != Kind.UNOBSERVED;
+            threads |= p.fromThreads();
         }
         if (threads) s.append("\nThreads were ").append(attribution(mark)).append('.');
         s.append('\n').append(rerun);

@@ -34,14 +34,15 @@ final class Lineage {
     private static final int MAX_FRAMES = 48;
 
     static StackTraceElement[] creationStack(StackTraceElement[] st) {
-        int from = 0;
-        for (int i = 0; i < st.length; i++) {
-            String c = st[i].getClassName();
-            if (c.startsWith("dev.knot.junit.") || c.startsWith("java.lang.ThreadLocal") || c.equals("java.lang.InheritableThreadLocal")
+        int from = 0; // skip Knot, thread-local and Thread constructor frames on top
+        while (from < st.length) {
+            String c = st[from].getClassName();
+            if (!(Stacks.knot(c) || c.startsWith("java.lang.ThreadLocal") || c.equals("java.lang.InheritableThreadLocal")
                     || c.equals("java.lang.Thread") || c.equals("java.lang.VirtualThread") || c.equals("java.lang.BaseVirtualThread")
-                    || c.startsWith("java.lang.ThreadBuilders") || c.equals("java.util.concurrent.ForkJoinWorkerThread")) {
-                from = i + 1;
+                    || c.startsWith("java.lang.ThreadBuilders") || c.equals("java.util.concurrent.ForkJoinWorkerThread"))) {
+                break;
             }
+            from++;
         }
         return Arrays.copyOfRange(st, Math.min(from, st.length), Math.min(st.length, from + MAX_FRAMES));
     }

@@ -12,8 +12,13 @@ final class Stacks {
     static boolean library(StackTraceElement e) {
         String c = e.getClassName();
         return c.startsWith("java.") || c.startsWith("javax.") || c.startsWith("jdk.") || c.startsWith("sun.")
-                || c.startsWith("com.sun.") || c.startsWith("org.junit.") || c.startsWith("dev.knot.junit.")
+                || c.startsWith("com.sun.") || c.startsWith("org.junit.") || knot(c)
                 || c.startsWith("org.apache.maven.surefire.") || c.startsWith("org.gradle.") || c.startsWith("worker.org.gradle.");
+    }
+
+    /** Knot's own classes (the package dev.knot.junit itself, not packages below it). */
+    static boolean knot(String className) {
+        return className.startsWith("dev.knot.junit.") && className.indexOf('.', "dev.knot.junit.".length()) < 0;
     }
 
     static int firstApplication(StackTraceElement[] st) {

@@ -2,6 +2,7 @@ package dev.knot.junit;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -126,11 +127,12 @@ final class TimedInvocation {
                 .append(". Knot's diagnosis:\n");
         try {
             if (mark != null) {
-                for (Thread t : LeakCheck.threadsOf(mark, false)) {
+                for (Thread t : LeakCheck.threadsOf(mark, null)) {
                     if (!threads.contains(t)) threads.add(t);
                 }
             }
-            s.append(HangReport.explain(threads, mark == null ? "only the thread running it" : LeakCheck.attribution(mark)));
+            s.append(HangReport.explain(threads, mark == null ? "only the thread running it" : LeakCheck.attribution(mark),
+                    mark == null ? Set.of() : LeakCheck.othersThreads(mark, threads)));
         } catch (Throwable t) { // Knot's own failure must not hide the timeout
             s.append("(Knot could not explain it: ").append(Stacks.oneLine(t)).append(")");
         }

@@ -45,7 +45,7 @@ final class Timeouts {
         Duration knotDeadline() {
             if (!junit) return timeout;
             long t = timeout.toMillis();
-            long margin = Math.min(t / 4, Math.max(250, Math.min(2000, t / 10)));
+            long margin = Math.min(t / 4, Math.max(500, Math.min(2000, t / 10)));
             return Duration.ofMillis(Math.max(1, t - margin));
         }
     }
