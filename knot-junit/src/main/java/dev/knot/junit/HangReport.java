@@ -22,7 +22,7 @@ final class HangReport {
     }
 
     /** How to make every live finding certain, for the message. */
-    static final String CERTAINTY_HINT = "to make Knot's findings certain, run the tests with the Knot agent"
+    static final String CERTAINTY_HINT = "run the tests with the Knot agent"
             + " (-javaagent:knot-agent.jar in surefire's argLine or Gradle's jvmArgs) or with --add-opens"
             + " java.base/java.lang=ALL-UNNAMED --add-opens java.base/java.util.concurrent=ALL-UNNAMED"
             + " --add-opens java.base/java.util.concurrent.locks=ALL-UNNAMED";
@@ -60,10 +60,16 @@ final class HangReport {
             StringWriter w = new StringWriter();
             new TextRenderer(false).render(new Report(all.dumps(), ours, List.of()), new PrintWriter(w));
             String text = w.toString().strip();
-            // drop the renderer's "Knot analysed live: …" header line: the message says what was analysed
-            int nl = text.indexOf('\n');
-            if (text.startsWith("Knot analysed") && nl > 0) text = text.substring(nl).strip();
-            s.append(text);
+            // keep the findings: drop the renderer's header ("Knot analysed live: …") and summary ("Hang found: …")
+            List<String> lines = new ArrayList<>(List.of(text.split("\n")));
+            if (!lines.isEmpty() && lines.get(0).startsWith("Knot analysed")) lines.remove(0);
+            if (!lines.isEmpty() && (lines.get(lines.size() - 1).startsWith("Hang found:")
+                    || lines.get(lines.size() - 1).startsWith("No hang, but:"))) {
+                lines.remove(lines.size() - 1);
+            }
+            // closed java.base: the first step to certainty is opening it (below), before the tracking knot-core names
+            if (!Threads.LANG_OPEN) lines.removeIf(l -> l.startsWith("  To be certain:"));
+            s.append(String.join("\n", lines).strip());
         }
         s.append("\nThe test's threads (").append(attribution).append("):");
         int n = 0;
@@ -72,11 +78,12 @@ final class HangReport {
                 s.append("\n    … and ").append(testThreads.size() - 12).append(" more");
                 break;
             }
-            s.append("\n    \"").append(t.getName()).append("\" ").append(Stacks.doing(t.getState(), t.getStackTrace()));
+            StackTraceElement[] st = Threads.stack(t);
+            s.append("\n    \"").append(t.getName()).append("\" ").append(Stacks.doing(Threads.state(t), st));
         }
         if (setAside != null) s.append('\n').append(setAside);
         boolean likely = ours.stream().anyMatch(f -> f.certainty() == Certainty.LIKELY);
-        if (likely || ours.isEmpty() && !Threads.LANG_OPEN) s.append("\nTo be certain: ").append(CERTAINTY_HINT).append('.');
+        if (!Threads.LANG_OPEN && (likely || ours.isEmpty())) s.append("\nTo be certain: ").append(CERTAINTY_HINT).append('.');
         return s.toString();
     }
 

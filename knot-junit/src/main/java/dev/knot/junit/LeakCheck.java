@@ -197,7 +197,7 @@ final class LeakCheck {
             if (cfg.ignore != null && cfg.ignore.matcher(t.getName()).matches() || !SEEN.add(t)) continue;
             System.err.println("knot: thread \"" + t.getName() + "\" was started while " + mark.display + " and " + others
                     + " other test(s) ran in parallel; without the Knot agent Knot cannot tell which test started it"
-                    + " (not failed): " + Stacks.doing(t.getState(), t.getStackTrace()));
+                    + " (not failed): " + Stacks.doing(Threads.state(t), Threads.stack(t)));
         }
     }
 
@@ -228,7 +228,7 @@ final class LeakCheck {
         List<Thread> single = new ArrayList<>();
         Map<Thread, StackTraceElement[]> stacks = new IdentityHashMap<>();
         for (Thread t : alive) {
-            StackTraceElement[] st = t.getStackTrace();
+            StackTraceElement[] st = Threads.stack(t);
             stacks.put(t, st);
             Object pool = Threads.pool(t);
             if (pool != null) {
@@ -291,12 +291,12 @@ final class LeakCheck {
         List<String> d = new ArrayList<>();
         String created = created(mark, t);
         if (cancelledHow != null && cfg.cancelledRunning) {
-            d.add("it waits at " + Stacks.doing(t.getState(), st));
+            d.add("now " + Stacks.doing(Threads.state(t), st));
             if (created != null) d.add("started at " + created);
             problems.add(new Problem(Kind.CANCELLED, name(t) + " keeps running a task although " + cancelledHow, d, FIX_CANCELLED, null, true));
         } else if (cfg.threads || poolSummary != null && cfg.executors) {
             if (created != null) d.add("created at " + created);
-            d.add("now " + Stacks.doing(t.getState(), st));
+            d.add("now " + Stacks.doing(Threads.state(t), st));
             String summary = poolSummary != null ? poolSummary + ": " + name(t)
                     : name(t) + " is still running after the test ended";
             problems.add(new Problem(Kind.THREAD, summary, d, FIX_THREAD, null, true));
@@ -313,7 +313,7 @@ final class LeakCheck {
         if (created != null) d.add("its first worker was started at " + created);
         for (Thread w : workers) {
             StackTraceElement[] st = stacks.get(w);
-            d.add(name(w) + (Threads.idleWorker(st) ? " waits for tasks" : " " + Stacks.doing(w.getState(), st)));
+            d.add(name(w) + (Threads.idleWorker(st) ? " waits for tasks" : " " + Stacks.doing(Threads.state(w), st)));
         }
         if (likely) d.add("most likely never shut down: its workers still wait for tasks (the Knot agent shows the executor itself)");
         return new Problem(Kind.EXECUTOR, pool + " was never shut down; " + workers.size() + " worker thread(s) still alive",

@@ -28,9 +28,21 @@ final class Stacks {
         return -1;
     }
 
-    /** "FooTest.bar(FooTest.java:12) via ThreadPoolExecutor.execute": the caller's line and the API it called. */
+    /**
+     * "FooTest.bar(FooTest.java:12) via ThreadPoolExecutor.execute": the caller's line and the API it called. For a
+     * pool worker, the code that submitted work, not the thread factory the pool called.
+     */
     static String siteWithApi(StackTraceElement[] st) {
-        int i = firstApplication(st);
+        int from = 0;
+        for (int k = 0; k < st.length; k++) {
+            String c = st[k].getClassName();
+            if (c.startsWith("java.util.concurrent.") && (c.contains("Executor") || c.contains("ForkJoin"))) from = k + 1;
+        }
+        int i = -1;
+        for (int k = from; k < st.length && i < 0; k++) {
+            if (!library(st[k])) i = k;
+        }
+        if (i < 0) i = firstApplication(st);
         if (i < 0) return frame(st[0]);
         String s = frame(st[i]);
         if (i > 0) {

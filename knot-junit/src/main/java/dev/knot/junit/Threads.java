@@ -108,6 +108,33 @@ final class Threads {
         return null;
     }
 
+    private static final java.lang.management.ThreadMXBean MX = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    /**
+     * State and stack read together (ThreadMXBean, platform threads), so that they agree; a virtual thread's are
+     * read one after the other. Remembered per thread for the next {@link #state} call.
+     */
+    static StackTraceElement[] stack(Thread t) {
+        if (!isVirtual(t)) {
+            java.lang.management.ThreadInfo ti = MX.getThreadInfo(t.getId(), Integer.MAX_VALUE);
+            if (ti != null) {
+                STATES.put(t, ti.getThreadState());
+                return ti.getStackTrace();
+            }
+        }
+        STATES.put(t, t.getState());
+        return t.getStackTrace();
+    }
+
+    /** The state seen with the last {@link #stack} of this thread, else its state now. */
+    static Thread.State state(Thread t) {
+        Thread.State s = STATES.get(t);
+        return s != null ? s : t.getState();
+    }
+
+    private static final java.util.Map<Thread, Thread.State> STATES =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
     /** All live platform threads. */
     static List<Thread> platform() {
         ThreadGroup root = Thread.currentThread().getThreadGroup();
