@@ -71,6 +71,8 @@ public final class AnalyzeBench {
     private boolean skipJstack;
     private Boolean profile;          // null: only when the target is missed
     private String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    /** Time {@code java -jar knot.jar} instead of the {@code ./knot} launcher. */
+    private boolean direct;
     private Path jstackJdk = defaultJstackJdk();
     private Path knotJar;
     private Path dumpFile;            // analyse this file instead of generating one
@@ -103,7 +105,11 @@ public final class AnalyzeBench {
                 case "--no-jstack" -> skipJstack = true;
                 case "--profile" -> profile = true;
                 case "--no-profile" -> profile = false;
-                case "--java" -> javaBin = args[++i];
+                case "--java" -> {
+                    javaBin = args[++i];
+                    direct = true;
+                }
+                case "--direct" -> direct = true;
                 case "--jstack-jdk" -> jstackJdk = Path.of(args[++i]);
                 case "--knot-jar" -> knotJar = Path.of(args[++i]);
                 case "--dump" -> dumpFile = Path.of(args[++i]);
@@ -121,7 +127,8 @@ public final class AnalyzeBench {
                               --runs N          timed runs per measurement after 1 warm-up (default 5)
                               --seed S          generator seed (default 42)
                               --dump FILE       analyse this dump instead of generating one
-                              --java PATH       java used to run knot.jar (default: the JVM running this)
+                              --java PATH       run knot.jar directly with this java (implies --direct)
+                              --direct          time `java -jar knot.jar` instead of the ./knot launcher
                               --knot-jar PATH   default knot-cli/target/knot.jar
                               --jstack-jdk DIR  JDK whose jstack is timed; the parked-thread target runs on the same
                                                 JDK (default /usr/lib/jvm/java-17-openjdk-amd64)
@@ -272,10 +279,16 @@ public final class AnalyzeBench {
 
     // ---- CLI timing ---------------------------------------------------------------------------------
 
-    /** 1 warm-up and {@link #runs} timed runs of {@code java -jar knot.jar ARGS}, stdout discarded. */
+    /**
+     * 1 warm-up and {@link #runs} timed runs of the CLI as users run it: the {@code ./knot} launcher (which picks
+     * the JVM options for a short run), or {@code java -jar knot.jar} with {@code --direct}; stdout discarded.
+     */
     private long[] timeRuns(String label, List<String> args, int expectedExit, Long bytes) throws IOException,
             InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(javaBin, "-jar", knotJar.toString()));
+        Path launcher = Path.of("knot");
+        List<String> cmd = !direct && java.nio.file.Files.isExecutable(launcher)
+                ? new ArrayList<>(List.of(launcher.toAbsolutePath().toString()))
+                : new ArrayList<>(List.of(javaBin, "-jar", knotJar.toString()));
         cmd.addAll(args);
         return timeCommand(label, cmd, expectedExit, bytes, runs);
     }
