@@ -15,10 +15,17 @@ final class Rerun {
      * launcher selector for exactly that invocation (Maven and Gradle can only select the whole method).
      */
     static String line(ExtensionContext context) {
-        Optional<Class<?>> testClass = context.getTestClass();
+        // a dynamic test's context knows neither class nor method: its factory's context does
+        ExtensionContext named = context;
+        while (named.getTestClass().isEmpty() && named.getParent().isPresent()) named = named.getParent().get();
+        Optional<Class<?>> testClass = named.getTestClass();
         if (testClass.isEmpty()) return "Re-run: mvn test | gradle test";
         String cls = testClass.get().getName();
-        String method = context.getTestMethod().map(Method::getName).orElse(null);
+        String method = null;
+        for (ExtensionContext c = context; c != null && method == null; c = c.getParent().orElse(null)) {
+            method = c.getTestMethod().map(Method::getName).orElse(null);
+            if (c.getElement().filter(e -> e instanceof Class<?>).isPresent()) break;
+        }
         String seed = context.getConfigurationParameter(KnotConfig.JUNIT_RANDOM_SEED).map(String::trim).orElse(null);
         StringBuilder s = new StringBuilder("Re-run: mvn test -Dtest='").append(cls);
         if (method != null) s.append('#').append(method);

@@ -3,12 +3,11 @@ package dev.knot.junit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.InvocationInterceptor.Invocation;
@@ -80,12 +79,23 @@ final class TimedInvocation {
         Lineage lineage = Marks.MARK.get();
         AtomicReference<String> message = new AtomicReference<>();
         AtomicReference<StackTraceElement[]> where = new AtomicReference<>();
+        AtomicBoolean fired = new AtomicBoolean();
+        CountDownLatch explained = new CountDownLatch(1);
+        CountDownLatch returned = new CountDownLatch(1);
         ScheduledFuture<?> watch = scheduler().schedule(() -> {
-            where.set(me.getStackTrace());
-            String m = diagnose(me, lineage, timeout, what, context, scope);
-            message.set(m);
-            // the test may never return (a monitor ignores interrupts): say it now
-            System.err.println("knot: " + m);
+            if (!fired.compareAndSet(false, true)) return;
+            try {
+                where.set(me.getStackTrace());
+                message.set(diagnose(me, lineage, timeout, what, context, scope));
+            } finally {
+                explained.countDown();
+            }
+            try {
+                // a test stuck where interrupts do not reach (a monitor) may never return: say it now
+                if (!returned.await(1, TimeUnit.SECONDS)) System.err.println("knot: " + message.get());
+            } catch (InterruptedException ignored) {
+                // Knot's scheduler is shutting down
+            }
         }, timeout.knotDeadline().toNanos(), TimeUnit.NANOSECONDS);
         Object result = null;
         Throwable failure = null;
@@ -96,12 +106,16 @@ final class TimedInvocation {
             failure = t;
         } finally {
             INSIDE.remove();
+            returned.countDown();
         }
-        if (!watch.cancel(false)) {
+        // the watcher either never starts, or it explains: a cancel() while it runs would not say which
+        if (fired.compareAndSet(false, true)) {
+            watch.cancel(false);
+        } else {
             try {
-                watch.get();
-            } catch (ExecutionException | CancellationException | InterruptedException ignored) {
-                // the message below says what is known
+                explained.await();
+            } catch (InterruptedException ignored) {
+                // JUnit's own timeout: the message below says what is known
             }
             Thread.interrupted(); // Knot's interrupt, not the application's
             String m = message.get();
