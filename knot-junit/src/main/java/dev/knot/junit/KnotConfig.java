@@ -73,6 +73,8 @@ public final class KnotConfig {
     final boolean executors;
     final boolean unobserved;
     final boolean cancelledRunning;
+    /** Timeouts resolved during this run. */
+    final Timeouts.Cache timeouts = new Timeouts.Cache();
 
     private KnotConfig(ExtensionContext c) {
         enabled = bool(c, ENABLED, true);

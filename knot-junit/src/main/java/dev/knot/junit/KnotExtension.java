@@ -133,9 +133,14 @@ public final class KnotExtension implements BeforeAllCallback, AfterAllCallback,
         return "scope " + context.getUniqueId();
     }
 
-    /** The highest thread id so far: threads with higher ids are created later (used only without reflection). */
+    /**
+     * The highest id of a live platform thread: every thread created later has a higher id (ids only grow). Used only
+     * without reflection, to tell new threads from old ones.
+     */
     private static long lastThreadId() {
-        return new Thread(null, null, "knot-id-probe", 0, false).getId();
+        long max = 0;
+        for (Thread t : Threads.platform()) max = Math.max(max, t.getId());
+        return max;
     }
 
     // ---- invocations -------------------------------------------------------------------------------------

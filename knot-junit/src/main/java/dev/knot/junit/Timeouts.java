@@ -5,7 +5,9 @@ import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.platform.commons.support.AnnotationSupport;
@@ -52,27 +54,46 @@ final class Timeouts {
 
     private static final String PREFIX = "junit.jupiter.execution.timeout.";
 
+    /**
+     * What a run resolves again and again, resolved once: configuration parameters do not change during a run, and
+     * annotations never do (kept in the run's {@link KnotConfig}, so nothing outlives the run).
+     */
+    static final class Cache {
+        final Map<Kind, Optional<Resolved>> byConfig = new ConcurrentHashMap<>();
+        final Map<AnnotatedElement, Optional<Timeout>> annotations = new ConcurrentHashMap<>();
+        volatile String mode;
+    }
+
     static Resolved resolve(Kind kind, Method method, ExtensionContext context, KnotConfig config) {
-        String mode = context.getConfigurationParameter(KnotConfig.JUNIT_TIMEOUT_MODE).orElse("enabled").trim().toLowerCase(Locale.ROOT);
+        Cache cache = config.timeouts;
+        String mode = cache.mode;
+        if (mode == null) {
+            cache.mode = mode = context.getConfigurationParameter(KnotConfig.JUNIT_TIMEOUT_MODE).orElse("enabled").trim()
+                    .toLowerCase(Locale.ROOT);
+        }
         boolean debug = mode.equals("disabled_on_debug") && debugging();
         if (debug) return null;
         if (kind != Kind.DYNAMIC && !mode.equals("disabled")) {
-            Resolved r = fromAnnotation(kind, method, context);
-            if (r == null) r = fromConfig(kind, context);
+            Resolved r = fromAnnotation(kind, method, context, cache);
+            if (r == null) r = cache.byConfig.computeIfAbsent(kind, k -> Optional.ofNullable(fromConfig(k, context))).orElse(null);
             if (r != null) return r;
         }
         return config.timeoutDefault == null ? null
                 : new Resolved(config.timeoutDefault, false, KnotConfig.TIMEOUT_DEFAULT + "=" + describe(config.timeoutDefault));
     }
 
-    private static Resolved fromAnnotation(Kind kind, Method method, ExtensionContext context) {
-        Optional<Timeout> own = method == null ? Optional.empty() : AnnotationSupport.findAnnotation(method, Timeout.class);
+    private static Optional<Timeout> find(AnnotatedElement e, Cache cache) {
+        return cache.annotations.computeIfAbsent(e, k -> AnnotationSupport.findAnnotation(k, Timeout.class));
+    }
+
+    private static Resolved fromAnnotation(Kind kind, Method method, ExtensionContext context, Cache cache) {
+        Optional<Timeout> own = method == null ? Optional.empty() : find(method, cache);
         if (own.isPresent()) return annotation(own.get());
         if (!kind.testable()) return null; // JUnit applies class-level @Timeout to testable methods only
         for (ExtensionContext c = context; c != null; c = c.getParent().orElse(null)) {
             Optional<AnnotatedElement> e = c.getElement();
             if (e.isPresent() && e.get() instanceof Class<?>) {
-                Optional<Timeout> t = AnnotationSupport.findAnnotation(e.get(), Timeout.class);
+                Optional<Timeout> t = find(e.get(), cache);
                 if (t.isPresent()) return annotation(t.get());
             }
         }
