@@ -41,14 +41,17 @@ public final class KnotExtension implements BeforeAllCallback, AfterAllCallback,
         final KnotConfig config;
         final Thread thread;
         final Lineage previous;
+        /** a test class's @BeforeAll/@AfterAll scope (also owns the executors in its static fields) */
+        final boolean classScope;
         volatile boolean hung;
 
-        Scope(KnotExtension owner, TestMark mark, KnotConfig config, Thread thread, Lineage previous) {
+        Scope(KnotExtension owner, TestMark mark, KnotConfig config, Thread thread, Lineage previous, boolean classScope) {
             this.owner = owner;
             this.mark = mark;
             this.config = config;
             this.thread = thread;
             this.previous = previous;
+            this.classScope = classScope;
         }
     }
 
@@ -56,7 +59,7 @@ public final class KnotExtension implements BeforeAllCallback, AfterAllCallback,
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        begin(context, display(context, null));
+        begin(context, display(context, null), true);
     }
 
     @Override
@@ -66,7 +69,7 @@ public final class KnotExtension implements BeforeAllCallback, AfterAllCallback,
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        begin(context, display(context, null));
+        begin(context, display(context, null), false);
     }
 
     @Override
@@ -74,7 +77,7 @@ public final class KnotExtension implements BeforeAllCallback, AfterAllCallback,
         end(context);
     }
 
-    private Scope begin(ExtensionContext context, String display) {
+    private Scope begin(ExtensionContext context, String display, boolean classScope) {
         try {
             KnotConfig config = KnotConfig.of(context);
             if (!config.enabled) return null;
@@ -82,10 +85,10 @@ public final class KnotExtension implements BeforeAllCallback, AfterAllCallback,
             // stores are inherited by child contexts: key by this context's id (also: Knot registered twice)
             if (store.get(key(context)) != null) return null;
             RunResources.ensure(context);
-            Method method = context.getTestMethod().orElse(null);
-            TestMark mark = new TestMark(context.getUniqueId(), display, context.getTestClass().orElse(null),
+            Method method = classScope ? null : testMethod(context);
+            TestMark mark = new TestMark(context.getUniqueId(), display, testClass(context),
                     method == null ? null : method.getName(), Threads.markersReadable() ? 0 : lastThreadId());
-            Scope scope = new Scope(this, mark, config, Thread.currentThread(), Marks.MARK.get());
+            Scope scope = new Scope(this, mark, config, Thread.currentThread(), Marks.MARK.get(), classScope);
             Marks.MARK.set(mark.root);
             Marks.started(mark);
             store.put(key(context), scope);
@@ -102,31 +105,47 @@ public final class KnotExtension implements BeforeAllCallback, AfterAllCallback,
         Scope scope = store.get(key(context), Scope.class);
         if (scope == null || scope.owner != this) return;
         store.remove(key(context));
-        List<LeakCheck.Problem> problems = List.of();
+        LeakError error = null;
         try {
             if (Thread.currentThread() == scope.thread) {
                 if (scope.previous == null) Marks.MARK.remove();
                 else Marks.MARK.set(scope.previous);
             }
-            boolean classScope = context.getTestMethod().isEmpty() && scope.mark.methodName == null
-                    && !context.getUniqueId().contains("[dynamic-test:");
-            problems = new ArrayList<>(LeakCheck.run(scope.mark, scope.config, scope.hung,
+            List<LeakCheck.Problem> problems = new ArrayList<>(LeakCheck.run(scope.mark, scope.config, scope.hung,
                     () -> Fixtures.identitySet(Fixtures.classExecutors(context, true))));
-            if (classScope && scope.config.executors && !scope.hung) problems.addAll(Fixtures.unclosed(Fixtures.classExecutors(context, false)));
+            if (scope.classScope && scope.config.executors && !scope.hung) {
+                problems.addAll(Fixtures.unclosed(Fixtures.classExecutors(context, false)));
+            }
+            if (!problems.isEmpty()) {
+                error = new LeakError(LeakCheck.message(scope.mark.display, problems, scope.mark, Rerun.line(context)));
+                error.setStackTrace(new StackTraceElement[0]); // Knot's own frames would only distract
+                for (LeakCheck.Problem p : problems) {
+                    if (p.cause() != null) error.addSuppressed(p.cause());
+                }
+            }
         } catch (Throwable t) {
             internal("could not check " + scope.mark.display + " for leaks", t);
         } finally {
             Marks.ended(scope.mark);
             Marks.forget(scope.mark);
         }
-        if (!problems.isEmpty()) {
-            LeakError e = new LeakError(LeakCheck.message(scope.mark.display, problems, scope.mark, Rerun.line(context)));
-            e.setStackTrace(new StackTraceElement[0]); // Knot's own frames would only distract
-            for (LeakCheck.Problem p : problems) {
-                if (p.cause() != null) e.addSuppressed(p.cause());
-            }
-            throw e;
+        if (error != null) throw error;
+    }
+
+    /** A dynamic test's context has neither class nor method: its factory's context has. */
+    private static Class<?> testClass(ExtensionContext context) {
+        for (ExtensionContext c = context; c != null; c = c.getParent().orElse(null)) {
+            if (c.getTestClass().isPresent()) return c.getTestClass().get();
         }
+        return null;
+    }
+
+    private static Method testMethod(ExtensionContext context) {
+        for (ExtensionContext c = context; c != null; c = c.getParent().orElse(null)) {
+            if (c.getTestMethod().isPresent()) return c.getTestMethod().get();
+            if (c.getElement().filter(e -> e instanceof Class<?>).isPresent()) return null;
+        }
+        return null;
     }
 
     private static String key(ExtensionContext context) {
@@ -195,7 +214,7 @@ public final class KnotExtension implements BeforeAllCallback, AfterAllCallback,
             invocation.proceed();
             return;
         }
-        Scope scope = begin(context, display(context.getParent().orElse(context), context.getDisplayName()));
+        Scope scope = begin(context, display(context.getParent().orElse(context), context.getDisplayName()), false);
         Throwable failure = null;
         try {
             intercept(invocation, null, context, Timeouts.Kind.DYNAMIC);

@@ -183,7 +183,9 @@ final class LeakCheck {
         }
         if (cfg.unobserved) {
             TestMark.Uncaught u;
-            while ((u = mark.uncaught.poll()) != null) problems.add(unobserved(u));
+            while ((u = mark.uncaught.poll()) != null) {
+                if (cfg.ignore == null || !cfg.ignore.matcher(u.thread()).matches()) problems.add(unobserved(u));
+            }
         } else {
             mark.uncaught.clear();
         }
