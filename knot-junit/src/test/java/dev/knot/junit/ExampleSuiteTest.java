@@ -52,7 +52,8 @@ class ExampleSuiteTest {
     static EngineExecutionResults run(boolean parallel, Class<?>... classes) {
         var kit = EngineTestKit.engine("junit-jupiter")
                 .configurationParameter("knot.examples", "run")
-                .configurationParameter("junit.jupiter.extensions.autodetection.enabled", "true");
+                .configurationParameter("junit.jupiter.extensions.autodetection.enabled", "true")
+                .configurationParameter(KnotConfig.THREADS_GRACE, "300 ms");
         if (classes.length == 0) {
             kit.selectors(selectClass(DeadlockExamples.class), selectClass(StarvationExamples.class),
                     selectClass(LeakExamples.class), selectClass(SwallowedExceptionExamples.class),

@@ -33,12 +33,12 @@ class OverheadTest {
     @Test
     void costPerTrivialTest() {
         assumeTrue(RunModeTest.MODE.equals("closed"), "measured once, in the run without agent or --add-opens");
-        for (int i = 0; i < 3; i++) { // warm-up: class loading and JIT for both paths
+        for (int i = 0; i < 2; i++) { // warm-up: class loading and JIT for both paths
             runMillis(false);
             runMillis(true);
         }
         // paired rounds, alternating order, median difference: robust against a busy machine drifting
-        int rounds = 11;
+        int rounds = 9;
         long[] diff = new long[rounds];
         long[] without = new long[rounds];
         for (int i = 0; i < rounds; i++) {

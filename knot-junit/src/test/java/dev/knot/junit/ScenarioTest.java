@@ -49,6 +49,13 @@ class ScenarioTest {
     }
 
     @Test
+    void junitSeparateThreadTimeout() {
+        var r = run(Scenarios.JUnitSeparateThread.class);
+        assertInstanceOf(HungTestException.class, r.get("waits").getThrowable().orElseThrow());
+        contains(failure(r, "waits"), "did not finish within 750 ms (@Timeout(1 s); Knot stops it first");
+    }
+
+    @Test
     void knotsOwnDefaultTimeout() {
         String m = failure(run(Scenarios.WithoutJUnitTimeout.class, KnotConfig.TIMEOUT_DEFAULT, "600 ms"), "waits");
         contains(m, "did not finish within 600 ms (knot.timeout.default=600 ms)", "Knot found no deadlock, starvation or other hang",

@@ -59,6 +59,16 @@ public final class Scenarios {
 
     @Knot
     @KnotExample
+    public static class JUnitSeparateThread {
+        @Test
+        @Timeout(value = 1, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+        void waits() throws InterruptedException {
+            waitForever();
+        }
+    }
+
+    @Knot
+    @KnotExample
     public static class SlowButFine {
         @Test
         void sleeps() throws InterruptedException {
