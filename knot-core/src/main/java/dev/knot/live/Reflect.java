@@ -103,15 +103,8 @@ final class Reflect {
         }
         try {
             Field tlField = declared(Thread.class, "threadLocals");
-            Class<?> mapClass = Class.forName("java.lang.ThreadLocal$ThreadLocalMap");
-            Method getEntry = mapClass.getDeclaredMethod("getEntry", ThreadLocal.class);
-            getEntry.setAccessible(true);
             for (Thread t : threads) {
-                Object map = tlField.get(t);
-                if (map == null) continue;
-                Object entry = getEntry.invoke(map, readHolds);
-                if (entry == null) continue;
-                Object counter = field(entry, "value", Object.class);
+                Object counter = threadLocalValue(tlField.get(t), readHolds);
                 Number count = counter == null ? null : field(counter, "count", Number.class);
                 if (count != null && count.intValue() > 0) out.merge(t, count.intValue(), Math::max);
             }
@@ -120,6 +113,20 @@ final class Reflect {
             warnOnce("readholds", "read-lock holders cannot be read (" + e.getClass().getSimpleName() + ")");
             return null;
         }
+    }
+
+    /**
+     * The value another thread holds for {@code key}, read from its ThreadLocalMap's table without calling the
+     * map's methods: those may expunge stale entries, which would write to a map its owner is using.
+     */
+    private Object threadLocalValue(Object map, Object key) {
+        if (map == null) return null;
+        Object[] table = field(map, "table", Object[].class);
+        if (table == null) return null;
+        for (Object entry : table) {
+            if (entry instanceof java.lang.ref.Reference<?> ref && ref.get() == key) return field(entry, "value", Object.class);
+        }
+        return null;
     }
 
     // ---- pools ------------------------------------------------------------------------------------

@@ -1,17 +1,21 @@
 package dev.knot.rules;
 
 import dev.knot.findings.Finding;
+import dev.knot.model.Edge;
 import dev.knot.model.ThreadNode;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Set;
 
-/** Threads already explained, so one thread appears in one finding, under the most specific kind. */
+/**
+ * Threads already explained, so one thread appears in one finding, under the most specific kind. By thread
+ * node, not name: names repeat (test JVMs, pools with custom factories), nodes do not.
+ */
 final class Claimed {
-    private final Set<String> names = new HashSet<>();
+    private final Set<ThreadNode> threads = new HashSet<>();
 
     boolean has(ThreadNode t) {
-        return names.contains(t.name());
+        return threads.contains(t);
     }
 
     boolean any(Collection<ThreadNode> ts) {
@@ -21,7 +25,10 @@ final class Claimed {
         return false;
     }
 
+    /** Claims the finding's threads: every member has its wait among the finding's edges. */
     void add(Finding f) {
-        names.addAll(f.threads());
+        for (Edge e : f.edges()) {
+            if (e.type() == Edge.Type.WAITS_FOR && f.threads().contains(e.thread().name())) threads.add(e.thread());
+        }
     }
 }

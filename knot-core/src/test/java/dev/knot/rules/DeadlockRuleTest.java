@@ -26,6 +26,17 @@ class DeadlockRuleTest {
     }
 
     @Test
+    void twoDeadlocksOfThreadsWithTheSameNamesAreBothReported() {
+        Report r = new MiniDump("25.0.3+9-LTS")
+                .thread("worker", "BLOCKED (on object monitor)", blockedOn("0x2", "app.Lock", "0x1"))
+                .thread("helper", "BLOCKED (on object monitor)", blockedOn("0x1", "app.Lock", "0x2"))
+                .thread("worker", "BLOCKED (on object monitor)", blockedOn("0x4", "app.Lock", "0x3"))
+                .thread("helper", "BLOCKED (on object monitor)", blockedOn("0x3", "app.Lock", "0x4"))
+                .analyze();
+        assertEquals(List.of("deadlock certain [worker, helper]", "deadlock certain [worker, helper]"), keys(r));
+    }
+
+    @Test
     void aChainEndingInARunningThreadIsNotADeadlock() {
         Report r = new MiniDump("25.0.3+9-LTS")
                 .thread("a", "BLOCKED (on object monitor)", blockedOn("0x2", "app.Lock", "0x1"))
