@@ -30,7 +30,7 @@ public record Options(boolean semaphores, boolean queues, boolean futures, boole
     /** The option keys this class reads; an agent passes these through and warns about others. */
     public static final Set<String> KEYS = Set.of("track", "track.sites", "track.selftest");
     /** Tracked when no {@code track} option is given: measured overhead within noise (README). */
-    public static final Set<String> DEFAULT_KINDS = Set.of("semaphores", "futures");
+    public static final Set<String> DEFAULT_KINDS = Set.of("futures");
     /** Every kind, in the order they are documented. */
     public static final Set<String> ALL_KINDS = orderedSet("semaphores", "queues", "futures");
 

@@ -17,11 +17,12 @@ import java.util.concurrent.locks.LockSupport;
  * Turns what tracking recorded into live facts for the snapshot ({@link LiveSnapshot#addFactSource}):
  * <ul>
  *   <li>Semaphores someone waits on: {@code HOLDS} per live holder ("holds 1 permit, acquired at Foo.bar(Foo.java:12)"),
- *       {@code HOLDERS_COMPLETE} when tracking saw every permit since the semaphore was created and no thread released
- *       permits it had not taken; permits of ended threads and unknowable holders as {@code STATE}.</li>
- *   <li>Threads waiting in {@code CompletableFuture.join/get}: the future they wait for, then who completes it:
- *       {@code RUNS} for the thread running its supplyAsync/runAsync task; {@code QUEUED_FOR} each worker of the
- *       ThreadPoolExecutor whose queue holds that task when the pool cannot add workers; otherwise {@code STATE}.</li>
+ *       {@code HOLDERS_COMPLETE} when tracking started with the JVM and no thread released permits it had not taken;
+ *       permits of ended threads and unknowable holders as {@code STATE}.</li>
+ *   <li>Threads waiting in {@code CompletableFuture.join/get}: the future they wait for, then who completes it (that
+ *       future's supplyAsync/runAsync task, or the one of a future it depends on through thenApply, thenCompose …):
+ *       {@code RUNS} for the thread running that task; {@code QUEUED_FOR} each worker of the ThreadPoolExecutor whose
+ *       queue holds it when the pool cannot add workers; otherwise {@code STATE}.</li>
  *   <li>Threads waiting on a bounded queue's condition: {@code STATE} "producers …; consumers …".</li>
  * </ul>
  * Object ids are the ones the snapshot gives the object a thread parks on ({@code Class@hexIdentityHash}): the
@@ -58,9 +59,9 @@ public final class TrackedFacts implements LiveSnapshot.FactSource {
                 Object b = LockSupport.getBlocker(t);
                 if (b != null) blockers.put(t, b);
             }
-            section("semaphores", this::semaphores);
-            section("futures", this::futures);
-            section("queues", this::queues);
+            if (KnotTracker.semaphores) section("semaphores", this::semaphores);
+            if (KnotTracker.futures) section("futures", this::futures);
+            if (KnotTracker.queues) section("queues", this::queues);
             if (fields.problem != null) state(LiveFact.JVM, "tracking: " + fields.problem);
             return out;
         }

@@ -94,6 +94,9 @@ public final class Tracking {
                 if (!inst.isModifiableClass(c)) throw new IllegalStateException(c.getName() + " cannot be modified");
                 classes.add(c);
             }
+            tracker.getField("semaphores").setBoolean(null, o.semaphores());
+            tracker.getField("queues").setBoolean(null, o.queues());
+            tracker.getField("futures").setBoolean(null, o.futures());
             tracker.getField("sites").setBoolean(null, o.sites());
             tracker.getField("fromStart").setBoolean(null, o.startup());
             tracker.getField("enabled").setBoolean(null, true);

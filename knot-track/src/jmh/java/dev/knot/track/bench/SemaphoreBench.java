@@ -51,7 +51,7 @@ public class SemaphoreBench {
         permits.release();
     }
 
-    /** Construction (tracking records the semaphore as born tracked). */
+    /** Construction: not instrumented (a control). */
     @Benchmark
     public Semaphore create(Expect e) {
         return new Semaphore(1);

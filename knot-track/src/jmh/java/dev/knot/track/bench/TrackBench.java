@@ -19,29 +19,47 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Runs the benchmarks without the agent and with the tracking agent, and prints the ratios.
  * <pre>
  * mvn -q -Pbench -pl knot-track -am package -DskipTests
- * java -jar knot-track/target/knot-track-bench.jar [agent-jar] [forks] [regex]
+ * java -jar knot-track/target/knot-track-bench.jar [agent-jar [forks [name-part]]]
  * </pre>
- * Configurations: no agent; {@code track=all}; {@code track=all,track.sites=true} (semaphore benchmarks only).
+ * Configurations: no agent; {@code track=all}; {@code track=all,track.sites=true} (two semaphore benchmarks).
  */
 public final class TrackBench {
     private TrackBench() {
     }
 
+    /** Every benchmark, run under each configuration back to back (so that load changes hit both alike). */
+    static final List<String> BENCHMARKS = List.of(
+            "SemaphoreBench.acquireRelease", "SemaphoreBench.acquireReleaseContended", "SemaphoreBench.nested",
+            "SemaphoreBench.guardedWork", "SemaphoreBench.create",
+            "QueueBench.abq", "QueueBench.lbq", "QueueBench.abqWork",
+            "FutureBench.chainInline", "FutureBench.chainOnPool",
+            "LockBench.reentrantLockContended", "LockBench.synchronizedContended");
+    /** Measured with acquisition sites too. */
+    static final List<String> WITH_SITES = List.of("SemaphoreBench.acquireRelease", "SemaphoreBench.guardedWork");
+
     public static void main(String[] args) throws Exception {
         String agent = args.length > 0 ? args[0] : findAgent();
-        int forks = args.length > 1 ? Integer.parseInt(args[1]) : 2;
-        String include = args.length > 2 ? args[2] : "dev.knot.track.bench.*";
-        Map<String, double[]> none = run(include, forks, null, "none");
-        Map<String, double[]> all = run(include, forks, agent + "=track=all", "semaphores,queues,futures");
-        Map<String, double[]> sites = run("dev.knot.track.bench.SemaphoreBench.*", forks,
-                agent + "=track=all,track.sites=true", "semaphores,queues,futures+sites");
+        int forks = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        String only = args.length > 2 ? args[2] : "";
+        Map<String, double[]> none = new LinkedHashMap<>();
+        Map<String, double[]> all = new LinkedHashMap<>();
+        Map<String, double[]> sites = new LinkedHashMap<>();
+        for (String bench : BENCHMARKS) {
+            if (!bench.contains(only)) continue;
+            String include = "dev\\.knot\\.track\\.bench\\." + bench.replace(".", "\\.") + "$";
+            none.putAll(run(include, forks, null, "none"));
+            all.putAll(run(include, forks, agent + "=track=all", "semaphores,queues,futures"));
+            if (WITH_SITES.contains(bench)) {
+                sites.putAll(run(include, forks, agent + "=track=all,track.sites=true", "semaphores,queues,futures+sites"));
+            }
+        }
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-46s %16s %16s %8s %16s %8s%n", "benchmark (ns/op, ±99.9% CI)", "no agent",
-                "track=all", "ratio", "+sites", "ratio");
+        System.out.printf(Locale.ROOT, "%-40s %16s %16s %7s %17s %7s%n", "benchmark (ns/op, ±99.9% CI)", "no agent",
+                "track=all", "ratio", "track=all,sites", "ratio");
         for (Map.Entry<String, double[]> e : none.entrySet()) {
             double[] a = all.get(e.getKey());
             double[] s = sites.get(e.getKey());
-            System.out.printf(Locale.ROOT, "%-46s %16s %16s %8s %16s %8s%n", e.getKey(), fmt(e.getValue()), fmt(a),
+            System.out.printf(Locale.ROOT, "%-40s %16s %16s %7s %17s %7s%n", e.getKey(), fmt(e.getValue()), fmt(a),
                     ratio(a, e.getValue()), fmt(s), ratio(s, e.getValue()));
         }
     }

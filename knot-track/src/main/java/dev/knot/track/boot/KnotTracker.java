@@ -23,6 +23,10 @@ public final class KnotTracker {
 
     /** Master switch: false makes every hook a no-op (set before instrumenting, cleared to disable). */
     public static volatile boolean enabled;
+    /** Which kinds are instrumented (what the snapshot may conclude from an absence of records). */
+    public static volatile boolean semaphores;
+    public static volatile boolean queues;
+    public static volatile boolean futures;
     /** Record where permits were acquired (one short stack walk per acquire). */
     public static volatile boolean sites;
     /** Set once the agent installed the hooks and their self-test passed. */
@@ -161,7 +165,7 @@ public final class KnotTracker {
 
     /** Did tracking see every permit of this semaphore (its sync) being taken? */
     public static boolean sawAllPermits(Object sync) {
-        return fromStart && sync != null;
+        return semaphores && fromStart && installed && sync != null;
     }
 
     /** Did a thread release permits of this semaphore that it had not acquired (hand-off or signalling use)? */

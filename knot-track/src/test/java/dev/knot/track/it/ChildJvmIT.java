@@ -68,11 +68,22 @@ class ChildJvmIT {
     }
 
     @Test
-    void defaultOptionsTrackTheDefaultKinds() throws Exception {
-        Result r = run(List.of("-javaagent:" + AGENT), "count");
+    void defaultOptionsTrackTheDefaultKindsAndClaimNothingAboutTheOthers() throws Exception {
+        Result r = run(List.of("-javaagent:" + AGENT), "semaphore-facts");
         assertEquals(0, r.exit(), r.toString());
         assertEquals(List.of(), r.agentLines(), r.toString());
         assertTrue(r.out().contains("active=" + dev.knot.track.Options.defaults().kinds()), r.toString());
+        assertTrue(r.out().contains("fact STATE permits available: 0"), r.toString());
+        assertTrue(r.out().stream().noneMatch(l -> l.startsWith("fact HOLD")), r.toString());
+    }
+
+    @Test
+    void trackedSemaphoresMakeTheHolderSetComplete() throws Exception {
+        Result r = run(List.of("-javaagent:" + AGENT + "=track=semaphores"), "semaphore-facts");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().stream().anyMatch(l -> l.startsWith("fact HOLDS holds 1 permit (start the agent with"
+                + " track.sites=true")), r.toString());
+        assertTrue(r.out().stream().anyMatch(l -> l.startsWith("fact HOLDERS_COMPLETE")), r.toString());
     }
 
     @Test

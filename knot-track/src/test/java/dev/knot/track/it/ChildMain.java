@@ -19,6 +19,7 @@ public final class ChildMain {
             case "untransformed" -> untransformed();
             case "count" -> count();
             case "late" -> late(args[1]);
+            case "semaphore-facts" -> semaphoreFacts();
             default -> throw new IllegalArgumentException(args[0]);
         }
         System.out.flush();
@@ -48,6 +49,27 @@ public final class ChildMain {
         System.out.println("active=" + (Tracking.active() == null ? null : Tracking.active().kinds()));
     }
 
+    /** A semaphore taken twice: the facts tracking adds about it (none when semaphores are not tracked). */
+    static void semaphoreFacts() {
+        Semaphore s = new Semaphore(1);
+        Thread t = new Thread(() -> {
+            s.acquireUninterruptibly();
+            s.acquireUninterruptibly();
+        }, "sem-twice");
+        t.setDaemon(true);
+        t.start();
+        while (LockSupport.getBlocker(t) == null) Thread.onSpinWait();
+        printFacts(LiveSnapshot.take("child"), LockSupport.getBlocker(t));
+        System.out.println("active=" + (Tracking.active() == null ? null : Tracking.active().kinds()));
+    }
+
+    static void printFacts(ThreadDump d, Object o) {
+        String id = o.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(o));
+        for (LiveFact f : d.facts()) {
+            if (f.objectId().equals(id)) System.out.println("fact " + f.kind() + " " + f.detail());
+        }
+    }
+
     /** Tracking attached to a running JVM: holders are known, completeness is not claimed. */
     static void late(String agentJar) throws Exception {
         Semaphore s = new Semaphore(1);
@@ -62,12 +84,7 @@ public final class ChildMain {
         t.setDaemon(true);
         t.start();
         while (LockSupport.getBlocker(t) == null) Thread.onSpinWait();
-        ThreadDump d = LiveSnapshot.take("child");
-        Object b = LockSupport.getBlocker(t);
-        String id = b.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(b));
-        for (LiveFact f : d.facts()) {
-            if (f.objectId().equals(id)) System.out.println("fact " + f.kind() + " " + f.detail());
-        }
+        printFacts(LiveSnapshot.take("child"), LockSupport.getBlocker(t));
     }
 
     static void attach(String jar, String options) throws Exception {
