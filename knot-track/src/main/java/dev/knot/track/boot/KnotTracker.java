@@ -63,7 +63,7 @@ public final class KnotTracker {
             if (s.busy) return; // the stack walk below must not record itself
             s.busy = true;
             try {
-                s.acquire(sync, permits, sites ? SiteFinder.find() : null);
+                s.acquire(sync, permits, SiteFinder.find());
             } finally {
                 s.busy = false;
             }
