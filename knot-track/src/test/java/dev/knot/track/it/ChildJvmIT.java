@@ -88,7 +88,8 @@ class ChildJvmIT {
 
     @Test
     void attachedLateItNamesHoldersButDoesNotClaimToKnowThemAll() throws Exception {
-        Result r = run(List.of("-Djdk.attach.allowAttachSelf=true", "-XX:+EnableDynamicAgentLoading"), "late", AGENT);
+        Result r = run(List.of("-Djdk.attach.allowAttachSelf=true", "-XX:+IgnoreUnrecognizedVMOptions",
+                "-XX:+EnableDynamicAgentLoading"), "late", AGENT);
         assertEquals(0, r.exit(), r.toString());
         assertEquals(List.of(), r.agentLines(), r.toString());
         assertTrue(r.out().stream().anyMatch(l -> l.startsWith("fact HOLDS holds 1 permit, acquired at")), r.toString());
