@@ -1,5 +1,7 @@
 package dev.knot.agent;
 
+import dev.knot.track.Options;
+import dev.knot.track.Tracking;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -35,14 +37,14 @@ public final class KnotAgent {
     }
 
     public static void premain(String options, Instrumentation inst) {
-        load(options, inst);
+        load(options, inst, true);
     }
 
     public static void agentmain(String options, Instrumentation inst) {
-        load(options, inst);
+        load(options, inst, false);
     }
 
-    private static void load(String options, Instrumentation inst) {
+    private static void load(String options, Instrumentation inst, boolean premain) {
         Map<String, String> opts = Map.of();
         try {
             opts = AgentOptions.parse(options, KnotAgent::warn);
@@ -53,11 +55,14 @@ public final class KnotAgent {
                 refuse(opts, reason);
                 return;
             }
-            install(inst);
+            install(inst, opts, premain);
             for (Map.Entry<String, String> e : opts.entrySet()) {
                 switch (e.getKey()) {
                     case "snapshot" -> requestSnapshot(e.getValue());
                     case "watchdog" -> Watchdogs.start(e.getValue(), opts.get("report"), opts.get("jfr"));
+                    case "track", "track.sites", "track.selftest" -> {
+                        // applied by install(): tracking is set up once, with the first load's options
+                    }
                     case "report", "jfr" -> {
                         if (!opts.containsKey("watchdog")) warn("option " + e.getKey() + " only applies with watchdog=INTERVAL");
                     }
@@ -70,12 +75,24 @@ public final class KnotAgent {
         }
     }
 
-    /** Opens java.base to the snapshot code, once per JVM. */
-    private static void install(Instrumentation inst) {
+    /**
+     * Opens java.base to the snapshot code, once per JVM, and sets up tracking: at start-up (-javaagent) the
+     * default kinds unless {@code track=} says otherwise; when attached later, only if {@code track=} asks,
+     * since a running application pays for the retransformation and tracking cannot see what came before.
+     */
+    private static void install(Instrumentation inst, Map<String, String> opts, boolean premain) {
         synchronized (AgentState.LOCK) {
-            if (AgentState.installed) return;
+            if (AgentState.installed) {
+                if (opts.containsKey("track")) warn("tracking is set up once per JVM; option track ignored");
+                return;
+            }
             Install.openJavaBase(inst);
             AgentState.installed = true;
+        }
+        if (premain || opts.containsKey("track")) {
+            Options track = Options.parse(opts, KnotAgent::warn).atStartup(premain);
+            // Tracking reports its own failure (one line) and leaves the JVM untouched; snapshots still work.
+            Tracking.install(inst, track);
         }
     }
 

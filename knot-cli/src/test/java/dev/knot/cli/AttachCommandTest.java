@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.knot.examples.Ex01MonitorDeadlock;
+import dev.knot.examples.Ex06PoolUnitsExhausted;
 import dev.knot.examples.Ex07SemaphoreTakenTwice;
 import dev.knot.examples.Ex15FanInBehindPlatformThread;
 import dev.knot.examples.Ex14VirtualThreadDeadlock;
@@ -145,6 +146,28 @@ class AttachCommandTest {
                 started.clear();
             }
         }));
+    }
+
+    /** With tracking from JVM start (-javaagent … track=all), permit holders are proven too. */
+    @TestFactory
+    Stream<DynamicTest> trackingMakesPermitHangsCertain() {
+        return Stream.of(Ex06PoolUnitsExhausted.class, Ex07SemaphoreTakenTwice.class).map(c -> DynamicTest.dynamicTest(
+                c.getSimpleName(), () -> {
+                    Expected e = Examples.expected(c);
+                    Path jar = LiveAttach.agentJar("test: ");
+                    long pid = startExample(c, javaHome(), "-javaagent:" + jar + "=track=all,track.sites=true");
+                    try {
+                        Run r = knot("attach", "--format", "json", Long.toString(pid));
+                        JsonNode f = JSON.readTree(r.out()).at("/findings/0");
+                        assertEquals(e.kind(), f.path("kind").asText(), r.out());
+                        assertEquals("certain", f.path("certainty").asText(), r.out());
+                        assertEquals(Set.of(e.threads()), Set.copyOf(texts(f.path("threads"))));
+                        assertTrue(f.path("story").toString().contains("acquired at dev.knot.examples."), r.out());
+                    } finally {
+                        for (Process p : started) p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                        started.clear();
+                    }
+                }));
     }
 
     /** Live, but only likely without tracking: permit holders, queue consumers, and who would call notify. */

@@ -64,6 +64,10 @@ final class DeadlockRule implements Rule {
             kinds.add(w.resource().kind());
             certainty = certainty.and(w.certainty());
             boolean inCycle = false;
+            // Permits and read locks: the holders seen are all there are only if tracking saw every acquire.
+            boolean shared = w.resource().kind() == ResourceKind.SEMAPHORE
+                    || w.resource().kind() == ResourceKind.READ_WRITE_LOCK && w.mode() == dev.knot.model.WaitMode.WRITE_LOCK;
+            if (shared && !g.holdersComplete(w.resource())) certainty = Certainty.LIKELY;
             for (Edge h : g.holdersOf(w.resource())) {
                 if (cycle.contains(h.thread())) {
                     inCycle = true;
@@ -97,7 +101,10 @@ final class DeadlockRule implements Rule {
         String summary = cycle.size() + " threads deadlocked on " + what + ": " + Story.list(cycle);
         String why = "Each thread holds what the next one in the cycle waits for, and none releases what it holds until"
                 + " it gets what it waits for. No timeout applies to these waits, so they will wait forever.";
-        String fix = kinds.contains(ResourceKind.CLASS_INIT)
+        String fix = kinds.contains(ResourceKind.SEMAPHORE)
+                ? "Do not acquire a second unit of the same pool while holding one (pass the held unit down instead), size"
+                  + " the pool for the nesting, or acquire with tryAcquire(timeout); release in finally."
+                : kinds.contains(ResourceKind.CLASS_INIT)
                 ? "Break the initialisation cycle: static initialisers must not (directly or through other classes) need each"
                   + " other; move the shared state into a third holder class or initialise lazily."
                 : "Acquire the locks in one global order in every code path (the order here is inconsistent), or acquire"

@@ -41,7 +41,9 @@ final class SelfDeadlockRule implements Rule {
 
     private static Finding ownsWhatItWaitsFor(WaitGraph g, ThreadNode t, Edge w) {
         for (Edge h : g.holdersOf(w.resource())) {
-            if (h.thread() == t && h.certainty() == Certainty.CERTAIN && w.resource().kind() != ResourceKind.READ_WRITE_LOCK) {
+            // Only owned locks: a semaphore's permits are not "owned" and have their own story (provenSoleHolder).
+            if (h.thread() == t && h.certainty() == Certainty.CERTAIN && w.resource().kind() != ResourceKind.READ_WRITE_LOCK
+                    && w.resource().kind() != ResourceKind.SEMAPHORE) {
                 return new Finding(Kind.SELF_DEADLOCK, Certainty.CERTAIN, List.of(t.name()),
                         "\"" + t.name() + "\" waits for " + w.resource().label() + ", which it holds itself",
                         List.of(Story.holds(h), Story.andWaits(w)),
@@ -78,7 +80,7 @@ final class SelfDeadlockRule implements Rule {
         Edge h = holders.get(0);
         String what = upgrade ? "the read lock" : "the permits";
         List<String> story = new ArrayList<>();
-        story.add(Story.holds(h) + (h.evidence().isEmpty() ? "" : " (" + h.evidence().get(0).replace("live: ", "") + ")"));
+        story.add(Story.holds(h));
         story.add(Story.andWaits(w));
         for (String n : g.notes(w.resource().key())) story.add("  " + w.resource().label() + ": " + n);
         return new Finding(Kind.SELF_DEADLOCK, Certainty.CERTAIN, List.of(t.name()),

@@ -41,6 +41,10 @@ final class Story {
                     : ", locked in frame " + h.site().location();
         }
         if (h.certainty() == dev.knot.model.Certainty.LIKELY) return "";
+        String live = "live: " + quote(h.thread()) + " ";
+        if (!h.evidence().isEmpty() && h.evidence().get(0).startsWith(live)) {
+            return " (" + h.evidence().get(0).substring(live.length()) + ")"; // what tracking recorded
+        }
         return " (where it was acquired is not recorded in thread dumps)";
     }
 
