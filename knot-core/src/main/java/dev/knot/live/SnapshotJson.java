@@ -41,14 +41,15 @@ public final class SnapshotJson {
     // ---- writing ----------------------------------------------------------------------------------
 
     public static void write(ThreadDump dump, Writer out) throws IOException {
-        Map<StackFrame, Integer> index = new HashMap<>();
+        // Keyed by the frame's text (which names class, method, file and line): shared String instances cache
+        // their hash, whereas hashing StackFrame records would walk every field of 300,000 frames.
+        Map<String, Integer> index = new HashMap<>();
         List<StackFrame> frames = new ArrayList<>();
         for (DumpedThread t : dump.threads()) {
             for (StackFrame f : t.frames()) {
-                StackFrame plain = plain(f);
-                if (!index.containsKey(plain)) {
-                    index.put(plain, frames.size());
-                    frames.add(plain);
+                if (!index.containsKey(f.text())) {
+                    index.put(f.text(), frames.size());
+                    frames.add(plain(f));
                 }
             }
         }
@@ -96,7 +97,7 @@ public final class SnapshotJson {
         }
     }
 
-    private static void thread(JsonGenerator g, DumpedThread t, Map<StackFrame, Integer> index) throws IOException {
+    private static void thread(JsonGenerator g, DumpedThread t, Map<String, Integer> index) throws IOException {
         g.writeStartObject();
         g.writeStringField("name", t.name());
         g.writeStringField("id", t.id());
@@ -110,7 +111,7 @@ public final class SnapshotJson {
         if (!t.carrierOf().isEmpty()) g.writeStringField("carrierOf", t.carrierOf());
         if (!t.carrierId().isEmpty()) g.writeStringField("carrierId", t.carrierId());
         g.writeArrayFieldStart("stack");
-        for (StackFrame f : t.frames()) g.writeNumber(index.get(plain(f)));
+        for (StackFrame f : t.frames()) g.writeNumber(index.get(f.text()));
         g.writeEndArray();
         g.writeArrayFieldStart("locks");
         List<StackFrame> frames = t.frames();
