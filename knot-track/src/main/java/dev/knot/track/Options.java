@@ -9,7 +9,7 @@ import java.util.function.Consumer;
 /**
  * What to track. Agent options (all optional):
  * <ul>
- *   <li>{@code track=semaphores,queues,futures} (any subset), {@code track=all}, {@code track=none}, or
+ *   <li>{@code track=semaphores,queues,futures,failures} (any subset), {@code track=all}, {@code track=none}, or
  *       {@code track=default} ({@link #DEFAULT_KINDS}: the kinds whose measured overhead is negligible);</li>
  *   <li>{@code track.sites=true}: also record where each permit was acquired (a short stack walk per acquire;
  *       see the README for its cost);</li>
@@ -19,20 +19,21 @@ import java.util.function.Consumer;
  * @param semaphores track Semaphore permit holders
  * @param queues     track producers and consumers of ArrayBlockingQueue, LinkedBlockingQueue, LinkedBlockingDeque
  * @param futures    track which thread waits on which CompletableFuture and which thread computes it
+ * @param failures   record FutureTask/CompletableFuture failures whose outcome nobody read ({@link Failures})
  * @param sites      record acquisition sites of permits
  * @param failSelfTest simulate a self-test failure
  * @param startup    installed as the JVM starts (premain): then every semaphore's permits were all taken under
  *                   tracking, and holder sets can be complete; attached later (agentmain), they never are
  */
-public record Options(boolean semaphores, boolean queues, boolean futures, boolean sites, boolean failSelfTest,
+public record Options(boolean semaphores, boolean queues, boolean futures, boolean failures, boolean sites, boolean failSelfTest,
                       boolean startup) {
 
     /** The option keys this class reads; an agent passes these through and warns about others. */
     public static final Set<String> KEYS = Set.of("track", "track.sites", "track.selftest");
     /** Tracked when no {@code track} option is given: measured overhead within noise (README). */
-    public static final Set<String> DEFAULT_KINDS = Set.of("futures");
+    public static final Set<String> DEFAULT_KINDS = Set.of("futures", "failures");
     /** Every kind, in the order they are documented. */
-    public static final Set<String> ALL_KINDS = orderedSet("semaphores", "queues", "futures");
+    public static final Set<String> ALL_KINDS = orderedSet("semaphores", "queues", "futures", "failures");
 
     /** The defaults: {@link #DEFAULT_KINDS}, no sites. */
     public static Options defaults() {
@@ -41,11 +42,12 @@ public record Options(boolean semaphores, boolean queues, boolean futures, boole
 
     /** Nothing tracked. */
     public static Options none() {
-        return new Options(false, false, false, false, false, false);
+        return new Options(false, false, false, false, false, false, false);
     }
 
     public static Options of(Set<String> kinds, boolean sites) {
-        return new Options(kinds.contains("semaphores"), kinds.contains("queues"), kinds.contains("futures"), sites, false,
+        return new Options(kinds.contains("semaphores"), kinds.contains("queues"), kinds.contains("futures"),
+                kinds.contains("failures"), sites, false,
                 false);
     }
 
@@ -65,8 +67,9 @@ public record Options(boolean semaphores, boolean queues, boolean futures, boole
                     case "semaphore", "semaphores" -> kinds.add("semaphores");
                     case "queue", "queues" -> kinds.add("queues");
                     case "future", "futures" -> kinds.add("futures");
+                    case "failure", "failures" -> kinds.add("failures");
                     default -> warn.accept("option track: ignoring unknown kind '" + raw.strip()
-                            + "' (expected semaphores, queues, futures, all, none or default)");
+                            + "' (expected semaphores, queues, futures, failures, all, none or default)");
                 }
             }
         }
@@ -75,7 +78,7 @@ public record Options(boolean semaphores, boolean queues, boolean futures, boole
         boolean fail = selfTest != null && selfTest.strip().equalsIgnoreCase("fail");
         if (selfTest != null && !fail) warn.accept("option track.selftest: ignoring '" + selfTest + "' (only 'fail')");
         Options o = of(kinds, sites);
-        return new Options(o.semaphores, o.queues, o.futures, o.sites, fail, false);
+        return new Options(o.semaphores, o.queues, o.futures, o.failures, o.sites, fail, false);
     }
 
     /** Parses {@code key=value,key=value} as the agent's command line gives it (a segment without = continues a value). */
@@ -98,11 +101,11 @@ public record Options(boolean semaphores, boolean queues, boolean futures, boole
 
     /** The same options, installed at JVM start (premain) or not (agentmain). */
     public Options atStartup(boolean atStartup) {
-        return new Options(semaphores, queues, futures, sites, failSelfTest, atStartup);
+        return new Options(semaphores, queues, futures, failures, sites, failSelfTest, atStartup);
     }
 
     public boolean any() {
-        return semaphores || queues || futures;
+        return semaphores || queues || futures || failures;
     }
 
     /** {@code semaphores,futures} or {@code none}. */
@@ -111,6 +114,7 @@ public record Options(boolean semaphores, boolean queues, boolean futures, boole
         if (semaphores) b.append("semaphores");
         if (queues) b.append(b.length() > 0 ? "," : "").append("queues");
         if (futures) b.append(b.length() > 0 ? "," : "").append("futures");
+        if (failures) b.append(b.length() > 0 ? "," : "").append("failures");
         return b.length() == 0 ? "none" : b.toString();
     }
 

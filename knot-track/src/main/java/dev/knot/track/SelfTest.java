@@ -4,7 +4,11 @@ import dev.knot.track.boot.KnotTracker;
 import dev.knot.track.boot.ThreadState;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import dev.knot.track.boot.FailureLog;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
@@ -44,6 +48,7 @@ final class SelfTest {
         if (o.semaphores()) semaphores(o.sites());
         if (o.queues()) queues();
         if (o.futures()) futures();
+        if (o.failures()) failures();
         long errors = KnotTracker.errors() - errorsBefore;
         if (errors > 0) {
             throw new IllegalStateException("self-test: the tracker failed " + errors + " time(s): " + KnotTracker.firstError());
@@ -143,6 +148,49 @@ final class SelfTest {
         check(computing[0] == r, "the thread running a runAsync task was not seen");
         CompletableFuture<Object> s = CompletableFuture.supplyAsync(() -> KnotTracker.current().computing(), Runnable::run);
         check(s.join() == s, "the thread running a supplyAsync task was not seen");
+    }
+
+    private static void failures() throws Exception {
+        IllegalStateException boom = new IllegalStateException("knot self-test");
+        FutureTask<Object> ft = new FutureTask<>(() -> {
+            throw boom;
+        });
+        ft.run();
+        check(FailureLog.pending(ft), "a failed FutureTask was not recorded");
+        try {
+            ft.get();
+            check(false, "FutureTask.get did not throw");
+        } catch (ExecutionException e) {
+            check(e.getCause() == boom, "FutureTask.get threw " + e);
+        }
+        check(!FailureLog.pending(ft), "FutureTask.get did not count as observing the failure");
+        FutureTask<Object> cancelled = new FutureTask<>(() -> "never");
+        cancelled.cancel(false);
+        cancelled.run();
+        check(!FailureLog.pending(cancelled), "a cancelled FutureTask was recorded as failed");
+
+        CompletableFuture<Object> f = new CompletableFuture<>();
+        f.completeExceptionally(boom);
+        check(FailureLog.pending(f), "completeExceptionally was not recorded");
+        check(f.isCompletedExceptionally() && !FailureLog.pending(f), "isCompletedExceptionally did not observe");
+        CompletableFuture<Object> s = CompletableFuture.supplyAsync(() -> {
+            throw boom;
+        }, Runnable::run);
+        check(FailureLog.pending(s), "a failing supplyAsync task was not recorded");
+        CompletableFuture<Object> recovered = s.exceptionally(x -> "ok");
+        check(!FailureLog.pending(s) && "ok".equals(recovered.join()), "exceptionally() did not observe");
+        CompletableFuture<Object> withDependent = new CompletableFuture<>();
+        CompletableFuture<Object> handled = withDependent.handle((v, x) -> x);
+        withDependent.completeExceptionally(boom);
+        check(!FailureLog.pending(withDependent) && handled.join() == boom, "a failure with a dependent was recorded");
+        CompletableFuture<Object> joined = new CompletableFuture<>();
+        joined.completeExceptionally(boom);
+        try {
+            joined.join();
+        } catch (CompletionException expected) {
+            // observed
+        }
+        check(!FailureLog.pending(joined), "join did not observe");
     }
 
     private static void check(boolean ok, String what) {

@@ -3,7 +3,9 @@ package dev.knot.track;
 import java.lang.instrument.ClassFileTransformer;
 import java.nio.charset.StandardCharsets;
 import java.security.ProtectionDomain;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -25,7 +27,21 @@ final class TrackTransformer implements ClassFileTransformer {
     /** Where a hook goes and what it passes. */
     enum Hook {
         ACQUIRED_1, ACQUIRED_ARG, TRY_1, TRY_ARG, DRAINED, RELEASE_1, RELEASE_ARG,
-        PRODUCES, CONSUMES, WAITS, RUNS
+        PRODUCES, CONSUMES, WAITS, RUNS,
+        /** FutureTask.setException: entry taskFailing(this, t, state), exit taskFailDone(this, state) */
+        FT_FAIL,
+        /** FutureTask.report(int s): entry taskReported(this, s) */
+        FT_REPORT,
+        /** CompletableFuture.completeThrowable/completeExceptionally: entry futureFailing, return futureFailDone */
+        CF_FAIL,
+        /** entry observed(arg 0): this, or the source of the static uniCopyStage */
+        OBSERVES,
+        /** entry observed2(this, arg 2): bi/or stages (arg 1 is the executor) */
+        OBSERVES2,
+        /** entry observedAll(arg 0): allOf/anyOf */
+        OBSERVES_ALL,
+        /** every exit observed(this): the end of a wait, a pushed dependent */
+        OBSERVES_EXIT
     }
 
     static final String SEMAPHORE = "java/util/concurrent/Semaphore";
@@ -35,12 +51,13 @@ final class TrackTransformer implements ClassFileTransformer {
     static final String CF = "java/util/concurrent/CompletableFuture";
     static final String ASYNC_SUPPLY = "java/util/concurrent/CompletableFuture$AsyncSupply";
     static final String ASYNC_RUN = "java/util/concurrent/CompletableFuture$AsyncRun";
+    static final String FUTURE_TASK = "java/util/concurrent/FutureTask";
 
     private static final String O = "Ljava/lang/Object;";
     private static final String TU = "Ljava/util/concurrent/TimeUnit;";
 
     private final String tracker; // internal name of the boot KnotTracker
-    private final Map<String, Map<String, Hook>> plan;
+    private final Map<String, Map<String, List<Hook>>> plan;
     /** class → methods (name+desc) that got their hook in the last transformation. */
     final Map<String, Set<String>> done = new ConcurrentHashMap<>();
     /** class → why it could not be transformed. */
@@ -56,11 +73,11 @@ final class TrackTransformer implements ClassFileTransformer {
         return plan.keySet();
     }
 
-    Map<String, Hook> planFor(String cls) {
+    Map<String, List<Hook>> planFor(String cls) {
         return plan.get(cls);
     }
 
-    static Map<String, Map<String, Hook>> plan(Options o) {
+    static Map<String, Map<String, List<Hook>>> plan(Options o) {
         Map<String, Map<String, Hook>> p = new LinkedHashMap<>();
         if (o.semaphores()) {
             Map<String, Hook> m = new LinkedHashMap<>();
@@ -109,13 +126,65 @@ final class TrackTransformer implements ClassFileTransformer {
             p.put(ASYNC_SUPPLY, Map.of("run()V", Hook.RUNS));
             p.put(ASYNC_RUN, Map.of("run()V", Hook.RUNS));
         }
-        return p;
+        Map<String, Map<String, List<Hook>>> out = new LinkedHashMap<>();
+        p.forEach((cls, m) -> m.forEach((meth, h) -> add(out, cls, meth, h)));
+        if (o.failures()) {
+            boolean jdk19 = Runtime.version().feature() >= 19;
+            add(out, FUTURE_TASK, "setException(Ljava/lang/Throwable;)V", Hook.FT_FAIL);
+            add(out, FUTURE_TASK, "report(I)" + O, Hook.FT_REPORT);
+            if (jdk19) {
+                for (String m : new String[] {"resultNow()" + O, "exceptionNow()Ljava/lang/Throwable;",
+                        "state()Ljava/util/concurrent/Future$State;"}) {
+                    add(out, FUTURE_TASK, m, Hook.OBSERVES);
+                    add(out, CF, m, Hook.OBSERVES);
+                }
+            }
+            add(out, CF, "completeThrowable(Ljava/lang/Throwable;)Z", Hook.CF_FAIL);
+            // not completeThrowable(Throwable, Object): it relays a source's failure to a dependent (whenComplete
+            // relays the exception its action saw), and the source had that dependent, so it counts as observed
+            add(out, CF, "completeExceptionally(Ljava/lang/Throwable;)Z", Hook.CF_FAIL);
+            String ex = "Ljava/util/concurrent/Executor;";
+            String cf = "L" + CF + ";";
+            for (String m : new String[] {"get()" + O, "get(J" + TU + ")" + O, "join()" + O, "getNow(" + O + ")" + O,
+                    "isCompletedExceptionally()Z",
+                    "uniApplyStage(" + ex + "Ljava/util/function/Function;)" + cf,
+                    "uniAcceptStage(" + ex + "Ljava/util/function/Consumer;)" + cf,
+                    "uniRunStage(" + ex + "Ljava/lang/Runnable;)" + cf,
+                    "uniWhenCompleteStage(" + ex + "Ljava/util/function/BiConsumer;)" + cf,
+                    "uniHandleStage(" + ex + "Ljava/util/function/BiFunction;)" + cf,
+                    "uniExceptionallyStage(" + ex + "Ljava/util/function/Function;)" + cf,
+                    "uniComposeExceptionallyStage(" + ex + "Ljava/util/function/Function;)" + cf,
+                    "uniComposeStage(" + ex + "Ljava/util/function/Function;)" + cf,
+                    "uniCopyStage(" + cf + ")" + cf,
+                    "uniAsMinimalStage()Ljava/util/concurrent/CompletableFuture$MinimalStage;"}) {
+                add(out, CF, m, Hook.OBSERVES);
+            }
+            String cs = "Ljava/util/concurrent/CompletionStage;";
+            for (String m : new String[] {"biApplyStage(" + ex + cs + "Ljava/util/function/BiFunction;)" + cf,
+                    "biAcceptStage(" + ex + cs + "Ljava/util/function/BiConsumer;)" + cf,
+                    "biRunStage(" + ex + cs + "Ljava/lang/Runnable;)" + cf,
+                    "orApplyStage(" + ex + cs + "Ljava/util/function/Function;)" + cf,
+                    "orAcceptStage(" + ex + cs + "Ljava/util/function/Consumer;)" + cf,
+                    "orRunStage(" + ex + cs + "Ljava/lang/Runnable;)" + cf}) {
+                add(out, CF, m, Hook.OBSERVES2);
+            }
+            add(out, CF, "allOf([" + cf + ")" + cf, Hook.OBSERVES_ALL);
+            add(out, CF, "anyOf([" + cf + ")" + cf, Hook.OBSERVES_ALL);
+            add(out, CF, "waitingGet(Z)" + O, Hook.OBSERVES_EXIT);
+            add(out, CF, "timedGet(J)" + O, Hook.OBSERVES_EXIT);
+            add(out, CF, "unipush(L" + CF + "$Completion;)V", Hook.OBSERVES_EXIT);
+        }
+        return out;
+    }
+
+    private static void add(Map<String, Map<String, List<Hook>>> p, String cls, String method, Hook h) {
+        p.computeIfAbsent(cls, k -> new LinkedHashMap<>()).computeIfAbsent(method, k -> new ArrayList<>()).add(h);
     }
 
     @Override
     public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain pd, byte[] bytes) {
         if (loader != null || className == null) return null;
-        Map<String, Hook> methods = plan.get(className);
+        Map<String, List<Hook>> methods = plan.get(className);
         if (methods == null) return null;
         try {
             if (alreadyHooked(bytes)) {
@@ -138,7 +207,7 @@ final class TrackTransformer implements ClassFileTransformer {
         return new String(bytes, StandardCharsets.ISO_8859_1).contains("/track/boot/KnotTracker");
     }
 
-    byte[] instrument(byte[] bytes, String className, Map<String, Hook> methods, Set<String> hooked) {
+    byte[] instrument(byte[] bytes, String className, Map<String, List<Hook>> methods, Set<String> hooked) {
         ClassReader r = new ClassReader(bytes);
         ClassWriter w = new ClassWriter(r, ClassWriter.COMPUTE_MAXS);
         boolean[] hasSync = {false};
@@ -157,7 +226,7 @@ final class TrackTransformer implements ClassFileTransformer {
             @Override
             public MethodVisitor visitMethod(int access, String name, String desc, String sig, String[] exceptions) {
                 MethodVisitor mv = super.visitMethod(access, name, desc, sig, exceptions);
-                Hook h = methods.get(name + desc);
+                List<Hook> h = methods.get(name + desc);
                 if (h == null || mv == null || (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) return mv;
                 hooked.add(name + desc);
                 return new HookAdapter(mv, className, h);
@@ -168,17 +237,21 @@ final class TrackTransformer implements ClassFileTransformer {
 
     private final class HookAdapter extends MethodVisitor {
         private final String owner;
-        private final Hook hook;
+        private final List<Hook> hooks;
 
-        HookAdapter(MethodVisitor mv, String owner, Hook hook) {
+        HookAdapter(MethodVisitor mv, String owner, List<Hook> hooks) {
             super(Opcodes.ASM9, mv);
             this.owner = owner;
-            this.hook = hook;
+            this.hooks = hooks;
         }
 
         @Override
         public void visitCode() {
             super.visitCode();
+            for (Hook hook : hooks) entry(hook);
+        }
+
+        private void entry(Hook hook) {
             switch (hook) {
                 case PRODUCES -> thisCall("produces");
                 case CONSUMES -> thisCall("consumes");
@@ -188,14 +261,58 @@ final class TrackTransformer implements ClassFileTransformer {
                     super.visitFieldInsn(Opcodes.GETFIELD, owner, "dep", "L" + CF + ";");
                     super.visitMethodInsn(Opcodes.INVOKESTATIC, tracker, "runs", "(" + O + ")V", false);
                 }
+                case FT_FAIL -> {
+                    super.visitVarInsn(Opcodes.ALOAD, 0);
+                    super.visitVarInsn(Opcodes.ALOAD, 1);
+                    loadState();
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, tracker, "taskFailing", "(" + O + "Ljava/lang/Throwable;I)V", false);
+                }
+                case FT_REPORT -> {
+                    super.visitVarInsn(Opcodes.ALOAD, 0);
+                    super.visitVarInsn(Opcodes.ILOAD, 1);
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, tracker, "taskReported", "(" + O + "I)V", false);
+                }
+                case CF_FAIL -> {
+                    super.visitVarInsn(Opcodes.ALOAD, 0);
+                    super.visitVarInsn(Opcodes.ALOAD, 1);
+                    loadStack();
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, tracker, "futureFailing", "(" + O + "Ljava/lang/Throwable;" + O + ")V", false);
+                }
+                case OBSERVES -> thisCall("observed");
+                case OBSERVES2 -> {
+                    super.visitVarInsn(Opcodes.ALOAD, 0);
+                    super.visitVarInsn(Opcodes.ALOAD, 2);
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, tracker, "observed2", "(" + O + O + ")V", false);
+                }
+                case OBSERVES_ALL -> {
+                    super.visitVarInsn(Opcodes.ALOAD, 0);
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, tracker, "observedAll", "([" + O + ")V", false);
+                }
                 default -> { }
             }
+        }
+
+        private void loadState() {
+            super.visitVarInsn(Opcodes.ALOAD, 0);
+            super.visitFieldInsn(Opcodes.GETFIELD, FUTURE_TASK, "state", "I");
+        }
+
+        private void loadStack() {
+            super.visitVarInsn(Opcodes.ALOAD, 0);
+            super.visitFieldInsn(Opcodes.GETFIELD, CF, "stack", "L" + CF + "$Completion;");
         }
 
         @Override
         public void visitInsn(int opcode) {
             boolean exit = opcode == Opcodes.RETURN || opcode == Opcodes.IRETURN || opcode == Opcodes.ARETURN;
             if (exit || opcode == Opcodes.ATHROW) {
+                for (Hook hook : hooks) exit(hook, opcode, exit);
+            }
+            super.visitInsn(opcode);
+        }
+
+        private void exit(Hook hook, int opcode, boolean exit) {
+            {
                 switch (hook) {
                     case ACQUIRED_1 -> { if (exit) semaphoreCall("acquired", Opcodes.ICONST_1); }
                     case ACQUIRED_ARG -> { if (exit) semaphoreCall("acquired", -1); }
@@ -217,10 +334,25 @@ final class TrackTransformer implements ClassFileTransformer {
                         }
                     }
                     case WAITS -> thisCall("waitDone");
+                    case OBSERVES_EXIT -> thisCall("observed");
+                    case FT_FAIL -> {
+                        if (opcode == Opcodes.RETURN) {
+                            super.visitVarInsn(Opcodes.ALOAD, 0);
+                            loadState();
+                            super.visitMethodInsn(Opcodes.INVOKESTATIC, tracker, "taskFailDone", "(" + O + "I)V", false);
+                        }
+                    }
+                    case CF_FAIL -> {
+                        if (opcode == Opcodes.IRETURN) {
+                            super.visitInsn(Opcodes.DUP); // the boolean result stays for the return
+                            super.visitVarInsn(Opcodes.ALOAD, 0);
+                            loadStack();
+                            super.visitMethodInsn(Opcodes.INVOKESTATIC, tracker, "futureFailDone", "(Z" + O + O + ")V", false);
+                        }
+                    }
                     default -> { }
                 }
             }
-            super.visitInsn(opcode);
         }
 
         /** tracker.name(permits, this.sync) */

@@ -32,7 +32,8 @@ public final class Tracking {
     public static final String DISABLED_PREFIX = "knot-agent: tracking disabled: ";
 
     /** Boot classes, by simple name, in the package {@code <this package>.boot}. */
-    static final List<String> BOOT_CLASSES = List.of("KnotTracker", "ThreadState", "TrackerLocal", "SiteFinder");
+    static final List<String> BOOT_CLASSES = List.of("KnotTracker", "ThreadState", "TrackerLocal", "SiteFinder", "FailureLog",
+            "FailureRecord");
 
     private static final Object LOCK = new Object();
     private static Boolean outcome; // null until the first install finished
@@ -97,6 +98,7 @@ public final class Tracking {
             tracker.getField("semaphores").setBoolean(null, o.semaphores());
             tracker.getField("queues").setBoolean(null, o.queues());
             tracker.getField("futures").setBoolean(null, o.futures());
+            tracker.getField("failures").setBoolean(null, o.failures());
             tracker.getField("sites").setBoolean(null, o.sites());
             tracker.getField("fromStart").setBoolean(null, o.startup());
             tracker.getField("enabled").setBoolean(null, true);

@@ -27,6 +27,7 @@ public final class KnotTracker {
     public static volatile boolean semaphores;
     public static volatile boolean queues;
     public static volatile boolean futures;
+    public static volatile boolean failures;
     /** Record where permits were acquired (one short stack walk per acquire). */
     public static volatile boolean sites;
     /** Set once the agent installed the hooks and their self-test passed. */
@@ -148,6 +149,84 @@ public final class KnotTracker {
         } catch (Throwable t) {
             failed(t);
         }
+    }
+
+    // ---- hooks: task failures nobody observed (FailureLog) ----------------------------------------------------
+
+    private static final int FT_NEW = 0;         // FutureTask.NEW
+    private static final int FT_EXCEPTIONAL = 3; // FutureTask.EXCEPTIONAL
+
+    /** On entry of FutureTask.setException: record unless the task already ended (cancelled). */
+    public static void taskFailing(Object task, Throwable error, int state) {
+        if (!enabled || task == null || state != FT_NEW) return;
+        try {
+            FailureLog.record(task, error, false);
+        } catch (Throwable t) {
+            failed(t);
+        }
+    }
+
+    /** On exit of FutureTask.setException: the task did not end exceptionally (cancelled meanwhile): forget it. */
+    public static void taskFailDone(Object task, int state) {
+        if (!enabled || state == FT_EXCEPTIONAL || !FailureLog.anyPending()) return;
+        try {
+            FailureLog.observed(task);
+        } catch (Throwable t) {
+            failed(t);
+        }
+    }
+
+    /** On entry of FutureTask.report(state) (get, get with timeout, once done). */
+    public static void taskReported(Object task, int state) {
+        if (state == FT_EXCEPTIONAL) observed(task);
+    }
+
+    /**
+     * On entry of CompletableFuture.completeThrowable / completeExceptionally: record the failure unless a
+     * dependent stage is already attached ({@code stack} non-null: the dependent receives it).
+     */
+    public static void futureFailing(Object future, Throwable error, Object stack) {
+        if (!enabled || future == null || stack != null) return;
+        try {
+            FailureLog.record(future, error, true);
+        } catch (Throwable t) {
+            failed(t);
+        }
+    }
+
+    /** On return of those: not completed by this call, or a dependent was attached meanwhile: forget it. */
+    public static void futureFailDone(boolean completed, Object future, Object stack) {
+        if (!enabled || completed && stack == null || !FailureLog.anyPending()) return;
+        try {
+            FailureLog.observed(future);
+        } catch (Throwable t) {
+            failed(t);
+        }
+    }
+
+    /**
+     * The outcome of {@code task} was read, or a dependent stage was attached to it (entry of get/join/getNow/
+     * resultNow/exceptionNow/state/isCompletedExceptionally and of every stage-creating method; exit of a wait).
+     */
+    public static void observed(Object task) {
+        if (!enabled || task == null || !FailureLog.anyPending()) return;
+        try {
+            FailureLog.observed(task);
+        } catch (Throwable t) {
+            failed(t);
+        }
+    }
+
+    /** Entry of thenCombine/applyToEither-style stages: both sources get a dependent. */
+    public static void observed2(Object a, Object b) {
+        observed(a);
+        observed(b);
+    }
+
+    /** Entry of allOf/anyOf. */
+    public static void observedAll(Object[] futures) {
+        if (!enabled || futures == null || !FailureLog.anyPending()) return;
+        for (Object f : futures) observed(f);
     }
 
     // ---- reading (the snapshot, the self-test) ---------------------------------------------------------------
