@@ -307,6 +307,7 @@ public final class KnotExtension implements BeforeAllCallback, AfterAllCallback,
             synchronized (LOCK) {
                 if (root.get(RunResources.class) != null) return;
                 UncaughtHandler.acquire();
+                TaskFailures.available(); // tags task failures with the test marker from now on (agent only)
                 root.put(RunResources.class, new RunResources());
             }
         }

@@ -45,6 +45,9 @@ final class LeakCheck {
             + " in a finally block or @AfterEach (close() on JDK 19+).";
     static final String FIX_UNOBSERVED = "observe background failures: keep the Future and get() it (it rethrows), or"
             + " catch in the task and hand the error to the test, or fail the test from an UncaughtExceptionHandler.";
+    static final String FIX_UNREAD = "read every Future you submit (get() rethrows the failure) or attach a handler"
+            + " (exceptionally, handle, whenComplete); use execute() for fire-and-forget work, so that a failure reaches"
+            + " the thread's uncaught-exception handler.";
     static final String FIX_CANCELLED = "make the task stop when cancelled: check Thread.currentThread().isInterrupted()"
             + " in loops, do not swallow InterruptedException (restore the flag and return), and close the socket or"
             + " stream it blocks on (blocking I/O ignores interrupts).";
@@ -185,6 +188,12 @@ final class LeakCheck {
             TestMark.Uncaught u;
             while ((u = mark.uncaught.poll()) != null) {
                 if (cfg.ignore == null || !cfg.ignore.matcher(u.thread()).matches()) problems.add(unobserved(u));
+            }
+            if (!hung && TaskFailures.available()) {
+                for (TaskFailures.Failure f : TaskFailures.unobserved(mark, cfg.grace.toNanos())) {
+                    TaskFailures.dismiss(f); // reported once
+                    if (cfg.ignore == null || !cfg.ignore.matcher(f.thread()).matches()) problems.add(unread(f));
+                }
             }
         } else {
             mark.uncaught.clear();
@@ -330,6 +339,20 @@ final class LeakCheck {
         if (u.lineage() != null && !u.lineage().root()) d.add("the thread was created at " + u.lineage().site());
         return new Problem(Kind.UNOBSERVED, (u.virtual() ? "virtual thread " : "thread ") + "\"" + u.thread()
                 + "\" died of " + Stacks.oneLine(u.error()) + "; nothing but the default handler saw it", d, FIX_UNOBSERVED, u.error(), false);
+    }
+
+    /** A FutureTask or CompletableFuture of the test that failed, and nobody read its outcome (agent only). */
+    private static Problem unread(TaskFailures.Failure f) {
+        List<String> d = new ArrayList<>();
+        Throwable e = f.error();
+        StackTraceElement[] st = e == null ? new StackTraceElement[0] : e.getStackTrace();
+        int app = Stacks.firstApplication(st);
+        if (st.length > 0) d.add("thrown at " + Stacks.frame(st[Math.max(0, app)]));
+        d.add("the task (" + Stacks.simple(f.task()) + ") ran on \"" + f.thread() + "\""
+                + (f.lineage().root() ? "" : ", created at " + f.lineage().site()
+                + (f.lineage().createdBy == null ? "" : " by \"" + f.lineage().createdBy + "\"")));
+        String what = e == null ? f.errorClass() : Stacks.oneLine(e);
+        return new Problem(Kind.UNOBSERVED, "task failed and nobody read its result: " + what, d, FIX_UNREAD, e, false);
     }
 
     private static String created(TestMark mark, Thread t) {

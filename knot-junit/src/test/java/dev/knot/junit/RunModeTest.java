@@ -29,4 +29,9 @@ class RunModeTest {
         if (!open) assertFalse(Threads.VIRTUAL_VISIBLE);
         else assertEquals(Runtime.version().feature() >= 21, Threads.VIRTUAL_VISIBLE);
     }
+
+    @Test
+    void taskFailureTrackingMatchesTheRun() {
+        assertEquals(MODE.equals("agent"), TaskFailures.available(), "task failures tracked in run " + MODE);
+    }
 }
