@@ -1,6 +1,7 @@
 package dev.knot.track.boot;
 
-import java.lang.ref.WeakReference;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -10,7 +11,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * open-addressing table of {@value #SLOTS} slots keyed by the task's identity hash (probing at most {@value #PROBE}
  * slots), records inserted and removed with CAS. When the probed slots are all taken the oldest of them is
  * overwritten ({@link #dropped()} counts it). The task is referenced weakly; the exception strongly (bounded by the
- * table), so that a failure can be reported after its task was collected.
+ * table), so that a failure can be reported after its task was collected. Only records whose task is still
+ * reachable count as pending (collected tasks are noticed through a ReferenceQueue on the slow path), so a dropped
+ * future that failed slows the observation hooks only until it is collected.
  *
  * <p>Hooks reach it only through {@link KnotTracker}; it calls no method of an application object except
  * {@code getClass().getName()} on the exception and {@code ThreadLocal.get()} on the marker Knot installed.
@@ -24,7 +27,9 @@ public final class FailureLog {
 
     private static final AtomicReferenceArray<FailureRecord> TABLE = new AtomicReferenceArray<>(SLOTS);
     private static final AtomicLong SEQ = new AtomicLong();
+    /** Records whose task is still reachable and not observed: the observation hooks' fast path reads only this. */
     private static final AtomicInteger PENDING = new AtomicInteger();
+    private static final ReferenceQueue<Object> COLLECTED = new ReferenceQueue<>();
     private static final AtomicLong DROPPED = new AtomicLong();
 
     /** Knot's per-test marker (an InheritableThreadLocal of knot-junit), read on the failing thread; may be null. */
@@ -44,7 +49,7 @@ public final class FailureLog {
         ThreadLocal<?> m = marker;
         Object tag = m == null ? null : m.get();
         Thread me = Thread.currentThread();
-        FailureRecord r = new FailureRecord(SEQ.incrementAndGet(), new WeakReference<>(task),
+        FailureRecord r = new FailureRecord(SEQ.incrementAndGet(), task, COLLECTED,
                 task.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(task)), error,
                 error == null ? "null" : error.getClass().getName(), me.getName(), tag, future);
         int home = slot(task);
@@ -66,20 +71,36 @@ public final class FailureLog {
                 oldest = at;
             }
         }
+        PENDING.incrementAndGet();
         FailureRecord old = TABLE.getAndSet(oldest, r);
-        if (old == null) PENDING.incrementAndGet();
-        else DROPPED.incrementAndGet();
+        if (old != null) {
+            DROPPED.incrementAndGet();
+            retire(old);
+        }
+    }
+
+    /** No longer observable: out of the pending count (once). */
+    private static void retire(FailureRecord r) {
+        if (r.live.compareAndSet(true, false)) PENDING.decrementAndGet();
+    }
+
+    /** Tasks collected since: they can no longer be observed (their records stay to be reported). */
+    private static void drainCollected() {
+        Reference<?> ref;
+        while ((ref = COLLECTED.poll()) != null) {
+            if (ref instanceof FailureRecord r) retire(r);
+        }
     }
 
     /** The task's outcome was read (or a dependent attached): forget its record. */
     static void observed(Object task) {
+        drainCollected();
+        if (PENDING.get() <= 0) return;
         int home = slot(task);
         for (int i = 0; i < PROBE; i++) {
             int at = (home + i) & (SLOTS - 1);
             FailureRecord cur = TABLE.get(at);
-            if (cur != null && cur.task.get() == task && TABLE.compareAndSet(at, cur, null)) {
-                PENDING.decrementAndGet();
-            }
+            if (cur != null && cur.get() == task && TABLE.compareAndSet(at, cur, null)) retire(cur);
         }
     }
 
@@ -126,7 +147,7 @@ public final class FailureLog {
     public static void dismiss(long seq) {
         for (int i = 0; i < SLOTS; i++) {
             FailureRecord r = TABLE.get(i);
-            if (r != null && r.seq == seq && TABLE.compareAndSet(i, r, null)) PENDING.decrementAndGet();
+            if (r != null && r.seq == seq && TABLE.compareAndSet(i, r, null)) retire(r);
         }
     }
 
@@ -134,7 +155,7 @@ public final class FailureLog {
     public static boolean pending(Object task) {
         for (int i = 0; i < SLOTS; i++) {
             FailureRecord r = TABLE.get(i);
-            if (r != null && r.task.get() == task) return true;
+            if (r != null && r.get() == task) return true;
         }
         return false;
     }
