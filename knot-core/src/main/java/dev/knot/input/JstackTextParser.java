@@ -135,7 +135,6 @@ final class JstackTextParser {
         private List<String> warnings = new ArrayList<>();
         private Instant time;
         private String jvmVersion = "";
-        private boolean dumpHasContent;
         private String pendingTimestamp;
         // current thread
         private DumpedThread.Builder thread;
@@ -233,7 +232,6 @@ final class JstackTextParser {
         private void startDump(String raw) {
             endThread();
             finishDump();
-            dumpHasContent = true;
             // "Java HotSpot(TM) Client VM (1.5.0_06-b05 mixed mode)": the version is the first "(" followed by a digit
             int open = raw.indexOf('(');
             while (open >= 0 && (open + 1 >= raw.length() || !Character.isDigit(raw.charAt(open + 1)))) {
@@ -264,15 +262,12 @@ final class JstackTextParser {
                             + firstSkippedLine + ")");
                 }
                 dumps.add(new ThreadDump(source, DumpFormat.JSTACK, time, "", jvmVersion, threads, jdkDeadlocks, warnings));
-            } else if (dumpHasContent) {
-                // a "Full thread dump" header with no threads after it (cut off log): nothing to analyse
             }
             threads = new ArrayList<>();
             jdkDeadlocks = new ArrayList<>();
             warnings = new ArrayList<>();
             time = null;
             jvmVersion = "";
-            dumpHasContent = false;
             skippedLines = 0;
             firstSkippedLine = -1;
         }
@@ -510,7 +505,6 @@ final class JstackTextParser {
                 thread.stateDetail = thread.stateDetail.isEmpty() ? "vm internal" : thread.stateDetail;
             }
             if (mounted != null) {
-                mounted.name = mounted.name.isEmpty() ? "" : mounted.name;
                 mounted.state = mounted.state != ThreadState.UNKNOWN ? mounted.state : inferState(mounted.frames);
                 if (thread.state == ThreadState.UNKNOWN) thread.state = ThreadState.RUNNABLE;
                 if (mounted.ownableSynchronizers == null && thread.ownableSynchronizers != null) {
