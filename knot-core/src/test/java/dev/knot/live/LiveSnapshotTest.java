@@ -101,6 +101,7 @@ class LiveSnapshotTest {
         ex.submit(() -> ex.submit(() -> "inner").get());
         Thread worker = awaitThread("live-single-worker");
         awaitStuck(worker);
+        awaitParkedOn(worker, java.util.concurrent.FutureTask.class);
         Finding f = finding(analyzeNow(), x -> x.threads().contains("live-single-worker"));
         assertEquals("self-deadlock", f.kind().jsonName());
         assertEquals(Certainty.CERTAIN, f.certainty(), f.story().toString());
@@ -119,8 +120,22 @@ class LiveSnapshotTest {
                 return t;
             }
         });
-        for (int i = 0; i < 2; i++) pool.submit(() -> pool.submit(() -> "inner").get());
-        awaitStuck(awaitThread("live-starved-1"), awaitThread("live-starved-2"));
+        // Both outer tasks must occupy both workers before submitting: otherwise the first inner task can get a
+        // fresh worker of its own and everything completes (a race in the test, not a hang).
+        CountDownLatch bothRunning = new CountDownLatch(2);
+        for (int i = 0; i < 2; i++) {
+            pool.submit(() -> {
+                bothRunning.countDown();
+                bothRunning.await();
+                return pool.submit(() -> "inner").get();
+            });
+        }
+        // WAITING alone is not enough: a worker may be parked for a moment on the queue's own lock while submitting
+        Thread w1 = awaitThread("live-starved-1");
+        Thread w2 = awaitThread("live-starved-2");
+        awaitStuck(w1, w2);
+        awaitParkedOn(w1, java.util.concurrent.FutureTask.class);
+        awaitParkedOn(w2, java.util.concurrent.FutureTask.class);
         Finding f = finding(analyzeNow(), x -> x.threads().contains("live-starved-1"));
         assertEquals("starvation", f.kind().jsonName());
         assertEquals(Certainty.CERTAIN, f.certainty(), f.story().toString());
