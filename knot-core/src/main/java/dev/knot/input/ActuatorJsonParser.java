@@ -99,19 +99,19 @@ final class ActuatorJsonParser {
             JsonToken v = p.nextToken();
             switch (field) {
                 case "threadName" -> {
-                    String s = scalar(p);
+                    String s = ParseSupport.scalar(p);
                     b.name = s == null ? "" : s;
                     sawName = true;
                 }
-                case "threadId" -> b.id = nz(scalar(p));
-                case "threadState" -> b.state = ThreadState.parse(scalar(p));
+                case "threadId" -> b.id = nz(ParseSupport.scalar(p));
+                case "threadState" -> b.state = ThreadState.parse(ParseSupport.scalar(p));
                 case "daemon" -> b.daemon = v == JsonToken.VALUE_TRUE;
                 case "inNative" -> {
                     if (v == JsonToken.VALUE_TRUE) b.stateDetail = "in native";
                 }
-                case "lockName" -> lockName = scalar(p);
-                case "lockOwnerName" -> lockOwnerName = scalar(p);
-                case "lockOwnerId" -> lockOwnerId = scalar(p);
+                case "lockName" -> lockName = ParseSupport.scalar(p);
+                case "lockOwnerName" -> lockOwnerName = ParseSupport.scalar(p);
+                case "lockOwnerId" -> lockOwnerId = ParseSupport.scalar(p);
                 case "lockInfo" -> lockInfo = v == JsonToken.START_OBJECT ? readLock(p) : skip(p);
                 case "lockedMonitors" -> readLocks(p, monitors);
                 case "lockedSynchronizers" -> {
@@ -213,16 +213,16 @@ final class ActuatorJsonParser {
             String f = p.currentName();
             JsonToken v = p.nextToken();
             switch (f) {
-                case "className" -> cls = scalar(p);
+                case "className" -> cls = ParseSupport.scalar(p);
                 case "identityHashCode" -> {
-                    String h = scalar(p);
+                    String h = ParseSupport.scalar(p);
                     try {
                         hash = h == null ? null : Long.toHexString(Long.parseLong(h.strip()) & 0xffffffffL);
                     } catch (NumberFormatException e) {
                         hash = h; // already hex, or junk: kept as printed
                     }
                 }
-                case "lockedStackDepth" -> depth = ParseSupport.parseInt(scalar(p), 0);
+                case "lockedStackDepth" -> depth = ParseSupport.parseInt(ParseSupport.scalar(p), 0);
                 default -> p.skipChildren();
             }
         }
@@ -243,13 +243,13 @@ final class ActuatorJsonParser {
             String f = p.currentName();
             JsonToken v = p.nextToken();
             switch (f) {
-                case "className" -> cls = nz(scalar(p));
-                case "methodName" -> method = nz(scalar(p));
-                case "fileName" -> file = scalar(p);
-                case "lineNumber" -> line = ParseSupport.parseInt(scalar(p), -1);
+                case "className" -> cls = nz(ParseSupport.scalar(p));
+                case "methodName" -> method = nz(ParseSupport.scalar(p));
+                case "fileName" -> file = ParseSupport.scalar(p);
+                case "lineNumber" -> line = ParseSupport.parseInt(ParseSupport.scalar(p), -1);
                 case "nativeMethod" -> nativeMethod = v == JsonToken.VALUE_TRUE;
-                case "moduleName" -> module = scalar(p);
-                case "moduleVersion" -> moduleVersion = scalar(p);
+                case "moduleName" -> module = ParseSupport.scalar(p);
+                case "moduleVersion" -> moduleVersion = ParseSupport.scalar(p);
                 default -> p.skipChildren();
             }
         }
@@ -272,13 +272,6 @@ final class ActuatorJsonParser {
         return null;
     }
 
-    private static String scalar(JsonParser p) throws IOException {
-        JsonToken t = p.currentToken();
-        if (t == null) return null;
-        if (t.isScalarValue()) return t == JsonToken.VALUE_NULL ? null : p.getText();
-        p.skipChildren();
-        return null;
-    }
 
     private static String nz(String s) {
         return s == null ? "" : s;

@@ -95,13 +95,13 @@ final class JcmdJsonParser {
             String field = p.currentName();
             JsonToken v = p.nextToken();
             switch (field) {
-                case "processId" -> d.processId = scalar(p);
+                case "processId" -> d.processId = ParseSupport.scalar(p);
                 case "time" -> {
-                    String s = scalar(p);
+                    String s = ParseSupport.scalar(p);
                     d.time = ParseSupport.parseInstant(s);
                     if (d.time == null && s != null) d.warnings.add("unreadable dump time: " + ParseSupport.oneLine(s, 60));
                 }
-                case "runtimeVersion" -> d.jvmVersion = scalar(p);
+                case "runtimeVersion" -> d.jvmVersion = ParseSupport.scalar(p);
                 case "threadContainers" -> {
                     if (v != JsonToken.START_ARRAY) {
                         p.skipChildren();
@@ -124,7 +124,7 @@ final class JcmdJsonParser {
             String field = p.currentName();
             JsonToken v = p.nextToken();
             if (field.equals("container")) {
-                String name = scalar(p);
+                String name = ParseSupport.scalar(p);
                 d.containerName = name == null ? "" : name;
             } else if (field.equals("threads") && v == JsonToken.START_ARRAY) {
                 while (p.nextToken() != JsonToken.END_ARRAY) {
@@ -148,24 +148,24 @@ final class JcmdJsonParser {
             String field = p.currentName();
             JsonToken v = p.nextToken();
             switch (field) {
-                case "tid" -> t.tid = scalar(p);
-                case "name" -> t.name = scalar(p);
-                case "state" -> t.state = scalar(p);
-                case "virtual" -> t.virtual = v == JsonToken.VALUE_TRUE || "true".equals(scalar(p));
-                case "carrier" -> t.carrier = scalar(p);
-                case "blockedOn" -> t.blockedOn = scalar(p);
-                case "waitingOn" -> t.waitingOn = scalar(p);
+                case "tid" -> t.tid = ParseSupport.scalar(p);
+                case "name" -> t.name = ParseSupport.scalar(p);
+                case "state" -> t.state = ParseSupport.scalar(p);
+                case "virtual" -> t.virtual = v == JsonToken.VALUE_TRUE || "true".equals(ParseSupport.scalar(p));
+                case "carrier" -> t.carrier = ParseSupport.scalar(p);
+                case "blockedOn" -> t.blockedOn = ParseSupport.scalar(p);
+                case "waitingOn" -> t.waitingOn = ParseSupport.scalar(p);
                 case "parkBlocker" -> {
                     if (v == JsonToken.START_OBJECT) {
                         while (p.nextToken() == JsonToken.FIELD_NAME) {
                             String f = p.currentName();
                             p.nextToken();
-                            if (f.equals("object")) t.parkBlocker = scalar(p);
-                            else if (f.equals("owner")) t.parkBlockerOwner = scalar(p);
+                            if (f.equals("object")) t.parkBlocker = ParseSupport.scalar(p);
+                            else if (f.equals("owner")) t.parkBlockerOwner = ParseSupport.scalar(p);
                             else p.skipChildren();
                         }
                     } else {
-                        t.parkBlocker = scalar(p); // tolerate a plain string
+                        t.parkBlocker = ParseSupport.scalar(p); // tolerate a plain string
                     }
                 }
                 case "stack" -> {
@@ -174,7 +174,7 @@ final class JcmdJsonParser {
                         break;
                     }
                     while (p.nextToken() != JsonToken.END_ARRAY) {
-                        String s = scalar(p);
+                        String s = ParseSupport.scalar(p);
                         if (s != null) t.stack.add(s);
                     }
                 }
@@ -202,14 +202,14 @@ final class JcmdJsonParser {
             String f = p.currentName();
             JsonToken v = p.nextToken();
             if (f.equals("depth")) {
-                depth = ParseSupport.parseInt(scalar(p), -1);
+                depth = ParseSupport.parseInt(ParseSupport.scalar(p), -1);
             } else if (f.equals("locks") && v == JsonToken.START_ARRAY) {
                 while (p.nextToken() != JsonToken.END_ARRAY) {
                     if (p.currentToken() == JsonToken.VALUE_NULL) {
                         locks.add(null); // lock eliminated by the JIT
                         sawNull = true;
                     } else {
-                        String s = scalar(p);
+                        String s = ParseSupport.scalar(p);
                         if (s != null) locks.add(s);
                     }
                 }
@@ -220,14 +220,6 @@ final class JcmdJsonParser {
         if (!locks.isEmpty() || sawNull) t.monitors.add(new Monitors(depth, locks));
     }
 
-    /** Text of a scalar (numbers are strings in this format, but accept either); null for null/containers. */
-    private static String scalar(JsonParser p) throws IOException {
-        JsonToken t = p.currentToken();
-        if (t == null) return null;
-        if (t.isScalarValue()) return t == JsonToken.VALUE_NULL ? null : p.getText();
-        p.skipChildren();
-        return null;
-    }
 
     private record Monitors(int depth, List<String> locks) {
     }

@@ -218,4 +218,13 @@ final class ParseSupport {
             return number;
         }
     }
+
+    /** Text of a JSON scalar (numbers may come as strings or numbers); null for null, and containers are skipped. */
+    static String scalar(com.fasterxml.jackson.core.JsonParser p) throws java.io.IOException {
+        com.fasterxml.jackson.core.JsonToken t = p.currentToken();
+        if (t == null) return null;
+        if (t.isScalarValue()) return t == com.fasterxml.jackson.core.JsonToken.VALUE_NULL ? null : p.getText();
+        p.skipChildren();
+        return null;
+    }
 }

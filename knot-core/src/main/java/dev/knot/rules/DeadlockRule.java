@@ -247,9 +247,7 @@ final class DeadlockRule implements Rule {
                             + " waits for another (or permits were leaked by code that never released them).",
                     "Do not acquire a second unit of the same pool while holding one (pass the held unit down instead), size"
                             + " the pool for the nesting, or acquire with tryAcquire(timeout); release in finally.",
-                    List.of((g.live() ? "reflection cannot see who holds Semaphore permits; "
-                            : "thread dumps never show who holds Semaphore permits; ") + Story.proofHint(g)
-                            + (g.live() ? "" : " with tracking to see the holders and where they acquired")),
+                    List.of(Story.permitHoldersHint(g, "the holders and where they acquired")),
                     List.of(), edges);
             out.add(f);
             claimed.add(f);

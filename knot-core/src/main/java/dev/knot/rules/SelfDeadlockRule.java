@@ -159,9 +159,7 @@ final class SelfDeadlockRule implements Rule {
                         + " never released it.",
                 "Do not acquire the same semaphore on a path that already holds a permit (pass the permit down, or split an"
                         + " unguarded helper out of the guarded method); release in finally; or acquire with tryAcquire(timeout).",
-                List.of((g.live() ? "reflection cannot see who holds Semaphore permits; "
-                        : "thread dumps never show who holds Semaphore permits; ") + Story.proofHint(g)
-                        + (g.live() ? "" : " with tracking to see the holder and where it acquired")),
+                List.of(Story.permitHoldersHint(g, "the holder and where it acquired")),
                 List.of(), List.of(w));
     }
 

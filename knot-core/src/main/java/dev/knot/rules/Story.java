@@ -87,6 +87,13 @@ final class Story {
                 + " holders, producers and completers as they happen" : attachHint();
     }
 
+    /** What is missing for certainty about Semaphore permits, from a dump or from a live snapshot. */
+    static String permitHoldersHint(WaitGraph g, String whoAcquired) {
+        return (g.live() ? "reflection cannot see who holds Semaphore permits; "
+                : "thread dumps never show who holds Semaphore permits; ") + proofHint(g)
+                + (g.live() ? "" : " with tracking to see " + whoAcquired);
+    }
+
     /** The standard advice for getting proof a dump cannot give. */
     static String attachHint() {
         return "run `knot attach <pid>` on the live process (it reads the lock, permit and queue state directly)";
