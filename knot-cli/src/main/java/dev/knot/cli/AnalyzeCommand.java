@@ -4,7 +4,6 @@ import dev.knot.findings.Report;
 import dev.knot.input.DumpReader;
 import dev.knot.input.ThreadDump;
 import dev.knot.input.UnreadableInputException;
-import dev.knot.render.JsonRenderer;
 import dev.knot.rules.Analyzer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +18,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -44,13 +44,8 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Thread dump files; - reads standard input.")
     List<String> files;
 
-    @Option(names = {"-f", "--format"}, defaultValue = "text", paramLabel = "FORMAT",
-            description = "text (default), json (schema knot-report, version " + JsonRenderer.VERSION + ") or html (one self-contained page).")
-    String format;
-
-    @Option(names = "--color", defaultValue = "auto", paramLabel = "WHEN",
-            description = "auto (default: only on a terminal, and not when NO_COLOR is set), always, never.")
-    String color;
+    @Mixin
+    Output output;
 
     @Option(names = "--progress", description = "Show a progress bar for large inputs even when stderr is not a terminal.")
     boolean forceProgress;
@@ -58,7 +53,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        if (!Output.valid(err, "analyze", format, color)) return ExitCodes.USAGE;
+        if (!output.valid(err, "analyze")) return ExitCodes.USAGE;
         List<ThreadDump> dumps = new ArrayList<>();
         int unreadable = 0;
         for (String f : files) {
@@ -72,7 +67,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         err.flush();
         if (dumps.isEmpty()) return ExitCodes.UNREADABLE_INPUT;
         Report report = Analyzer.analyze(DumpReader.orderByTime(dumps));
-        Output.render(report, format, color);
+        output.render(report);
         if (report.hangFound()) return ExitCodes.HANG;
         return unreadable > 0 ? ExitCodes.UNREADABLE_INPUT : ExitCodes.OK;
     }

@@ -4,7 +4,6 @@ import dev.knot.findings.Report;
 import dev.knot.input.DumpReader;
 import dev.knot.input.ThreadDump;
 import dev.knot.input.UnreadableInputException;
-import dev.knot.render.JsonRenderer;
 import dev.knot.rules.Analyzer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -43,13 +43,8 @@ final class AttachCommand implements Callable<Integer> {
     @Option(names = {"-l", "--list"}, description = "List the JVMs of this user that knot can attach to (pid and main class).")
     boolean list;
 
-    @Option(names = {"-f", "--format"}, defaultValue = "text", paramLabel = "FORMAT",
-            description = "text (default), json (schema knot-report, version " + JsonRenderer.VERSION + ") or html.")
-    String format;
-
-    @Option(names = "--color", defaultValue = "auto", paramLabel = "WHEN",
-            description = "auto (default: only on a terminal, and not when NO_COLOR is set), always, never.")
-    String color;
+    @Mixin
+    Output output;
 
     @Option(names = "--timeout", defaultValue = "60", paramLabel = "SECONDS",
             description = "How long to wait for the snapshot (default 60).")
@@ -67,7 +62,7 @@ final class AttachCommand implements Callable<Integer> {
                 throw new LiveAttach.Failure(ExitCodes.USAGE,
                         "knot attach: which JVM? give its PID (`knot attach --list` shows them)");
             }
-            if (!Output.valid(err, "attach", format, color)) return ExitCodes.USAGE;
+            if (!output.valid(err, "attach")) return ExitCodes.USAGE;
             if (timeoutSeconds <= 0) throw new LiveAttach.Failure(ExitCodes.USAGE, "knot attach: --timeout must be positive");
             long id = LiveAttach.parsePid("attach", pid);
             List<ThreadDump> dumps;
@@ -75,7 +70,7 @@ final class AttachCommand implements Callable<Integer> {
                 dumps = read(s);
             }
             Report report = Analyzer.analyze(dumps);
-            Output.render(report, format, color);
+            output.render(report);
             return report.hangFound() ? ExitCodes.HANG : ExitCodes.OK;
         } catch (LiveAttach.Failure f) {
             err.println(f.getMessage());

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -42,11 +43,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--json-dump", description = "Analyse the JSON dump (jcmd Thread.dump_to_file format, JDK 21+) instead of the text one.")
     boolean jsonDump;
 
-    @Option(names = {"-f", "--format"}, defaultValue = "text", paramLabel = "FORMAT", description = "text (default), json or html.")
-    String format;
-
-    @Option(names = "--color", defaultValue = "auto", paramLabel = "WHEN", description = "auto, always or never.")
-    String color;
+    @Mixin
+    Output output;
 
     @Option(names = "--keep", description = "Keep the dump files (their paths are printed).")
     boolean keep;
@@ -55,7 +53,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
-        if (!Output.valid(err, "demo", format, color)) return ExitCodes.USAGE;
+        if (!output.valid(err, "demo")) return ExitCodes.USAGE;
         if (list) {
             for (Class<?> c : Examples.all()) {
                 Expected e = Examples.expected(c);
@@ -110,7 +108,7 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         Report report = Analyzer.analyze(parsed);
-        Output.render(report, format, color);
+        output.render(report);
         return report.hangFound() ? ExitCodes.HANG : ExitCodes.OK;
     }
 }
