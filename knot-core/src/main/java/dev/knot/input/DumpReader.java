@@ -82,6 +82,10 @@ public final class DumpReader {
         byte[] bytes = raw;
         if (isGzip(bytes)) bytes = gunzip(source, bytes, notes);
         if (bytes.length == 0) throw new UnreadableInputException(source, "empty input");
+        if (bytes.length >= JstackTextParser.PARALLEL_THRESHOLD_BYTES && Runtime.getRuntime().availableProcessors() > 1) {
+            List<ThreadDump> dumps = parseBigText(source, bytes, notes);
+            if (dumps != null) return dumps;
+        }
 
         String text = decode(bytes, notes);
         if (text.isBlank()) throw new UnreadableInputException(source, "empty input (only whitespace)");
@@ -108,6 +112,38 @@ public final class DumpReader {
         }
         if (firstError != null) throw firstError;
         throw new UnreadableInputException(source, "no thread dump found (" + EXPECTED + "); saw " + detection.seen());
+    }
+
+    private static final int HEAD_BYTES = 256 << 10;
+
+    /**
+     * A big jstack text in two halves on two threads, without ever decoding or scanning it whole (see
+     * {@link JstackTextParser#parseInTwo}). Null for anything else: other encodings and formats, no place to
+     * cut, no threads; the caller then reads it the ordinary way, with all its checks and messages.
+     */
+    private static List<ThreadDump> parseBigText(String source, byte[] bytes, List<String> notes) {
+        if (utf16OrBom(bytes)) return null;
+        int headEnd = HEAD_BYTES;
+        while (headEnd > 0 && bytes[headEnd - 1] != '\n') headEnd--;
+        String head = headEnd == 0 ? null : decodeStrictUtf8(bytes, 0, headEnd);
+        if (head == null || head.isBlank() || isBinary(head)) return null;
+        FormatDetector.Detection detection = FormatDetector.detect(head);
+        if (detection.formats().isEmpty() || detection.formats().get(0) != DumpFormat.JSTACK) return null;
+        List<ThreadDump> dumps = JstackTextParser.parseInTwo(source, bytes, DumpReader::decodeStrictUtf8);
+        if (dumps == null) return null;
+        List<ThreadDump> withThreads = new ArrayList<>(dumps.size());
+        for (ThreadDump d : dumps) {
+            if (!d.threads().isEmpty()) withThreads.add(notes.isEmpty() ? d : withWarnings(d, notes));
+        }
+        return withThreads.isEmpty() ? null : withThreads;
+    }
+
+    private static boolean utf16OrBom(byte[] b) {
+        if (b.length >= 2 && ((b[0] & 0xff) >= 0xef || b[0] == 0)) return true; // a BOM, or NUL-padded UTF-16
+        for (int i = 0; i < Math.min(b.length, 8192); i++) {
+            if (b[i] == 0) return true;
+        }
+        return false;
     }
 
     private static List<ThreadDump> parse(DumpFormat format, String source, String text, int jsonStart)
@@ -222,23 +258,30 @@ public final class DumpReader {
     }
 
     private static String decodeUtf8OrLatin1(byte[] b, int off, List<String> notes) {
+        String text = decodeStrictUtf8(b, off, b.length);
+        if (text != null) return text;
+        notes.add("input is not valid UTF-8; read as ISO-8859-1");
+        return new String(b, off, b.length - off, StandardCharsets.ISO_8859_1);
+    }
+
+    /** {@code b[from, to)} as UTF-8, or null if it is not valid UTF-8. */
+    static String decodeStrictUtf8(byte[] b, int from, int to) {
         boolean ascii = true;
-        for (int i = off; i < b.length; i++) {
+        for (int i = from; i < to; i++) {
             if (b[i] < 0) {
                 ascii = false;
                 break;
             }
         }
-        if (ascii) return new String(b, off, b.length - off, StandardCharsets.ISO_8859_1);
+        if (ascii) return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(b, off, b.length - off))
+                    .decode(ByteBuffer.wrap(b, from, to - from))
                     .toString();
         } catch (CharacterCodingException e) {
-            notes.add("input is not valid UTF-8; read as ISO-8859-1");
-            return new String(b, off, b.length - off, StandardCharsets.ISO_8859_1);
+            return null;
         }
     }
 

@@ -37,75 +37,101 @@ final class JstackTextParser {
     }
 
     static List<ThreadDump> parse(String source, String text) {
-        int split = text.length() < PARALLEL_THRESHOLD_CHARS || Runtime.getRuntime().availableProcessors() < 2
-                ? -1 : splitPoint(text);
-        if (split < 0) return new Scan(source, text, 0, text.length(), 0).run();
-        return parseInTwo(source, text, split);
+        return new Scan(source, text, 0, text.length()).run();
     }
 
-    /** One thread, start to end (tests compare it with the two-half parse). */
-    static List<ThreadDump> parseSequentially(String source, String text) {
-        return new Scan(source, text, 0, text.length(), 0).run();
-    }
+    /** Inputs of at least this many bytes holding one big dump are parsed in two halves on two cores. */
+    static final int PARALLEL_THRESHOLD_BYTES = 4 << 20;
 
-    /** Inputs above this size are parsed in two halves on two cores when they hold a single dump. */
-    static final int PARALLEL_THRESHOLD_CHARS = 4 << 20;
+    /** Decodes {@code bytes[from, to)}; null when the bytes are not valid in the input's encoding. */
+    @FunctionalInterface
+    interface Decoder {
+        String decode(byte[] bytes, int from, int to);
+    }
 
     /**
-     * Where a single big dump can be cut in two: the start of a thread header line near the middle. -1 when
-     * the text holds several dumps (each half must see its own "Full thread dump" line) or no such line.
+     * Parses a big input in two halves, each decoded and scanned on its own thread: decoding, scanning and
+     * building frames are most of the time, and a cold JVM has a second core to spare. Returns null when the
+     * input has no place to cut (the caller then decodes it whole and parses it in one go).
      */
-    static int splitPoint(String text) {
-        int first = text.indexOf("Full thread dump");
-        if (first >= 0 && text.indexOf("Full thread dump", first + 16) >= 0) return -1;
-        int from = text.length() / 2;
-        while (true) {
-            int nl = text.indexOf("\n\"", from);
-            if (nl < 0) return -1;
-            int eol = text.indexOf('\n', nl + 1);
-            String line = stripCr(text.substring(nl + 1, eol < 0 ? text.length() : eol));
-            if (isThreadHeader(line)) return nl + 1;
-            from = nl + 1;
-        }
-    }
-
-    /** The first half on this thread, the second on a helper thread; one dump assembled from both. */
-    private static List<ThreadDump> parseInTwo(String source, String text, int split) {
-        int linesBefore = 0;
-        for (int i = text.indexOf('\n'); i >= 0 && i < split; i = text.indexOf('\n', i + 1)) linesBefore++;
-        Scan second = new Scan(source, text, split, text.length(), linesBefore);
-        List<List<ThreadDump>> out = new ArrayList<>(1);
-        RuntimeException[] failure = new RuntimeException[1];
+    static List<ThreadDump> parseInTwo(String source, byte[] bytes, Decoder decoder) {
+        int split = splitPoint(bytes);
+        if (split < 0) return null;
+        String[] texts = new String[2];
+        Scan[] scans = new Scan[2];
+        Throwable[] failure = new Throwable[1];
         Thread helper = new Thread(() -> {
             try {
-                out.add(second.run());
-            } catch (RuntimeException e) {
+                texts[1] = decoder.decode(bytes, split, bytes.length);
+                if (texts[1] != null) {
+                    scans[1] = new Scan(source, texts[1], 0, texts[1].length());
+                    scans[1].scan();
+                }
+            } catch (RuntimeException | Error e) {
                 failure[0] = e;
             }
         }, "knot-parse");
         helper.setDaemon(true);
         helper.start();
-        List<ThreadDump> firstHalf = new Scan(source, text, 0, split, 0).run();
+        texts[0] = decoder.decode(bytes, 0, split);
+        if (texts[0] != null) {
+            scans[0] = new Scan(source, texts[0], 0, texts[0].length());
+            scans[0].scan();
+        }
         try {
             helper.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Scan(source, text, 0, text.length(), 0).run();
+            return null;
         }
-        if (failure[0] != null) throw failure[0];
-        List<ThreadDump> secondHalf = out.get(0);
-        if (firstHalf.size() != 1 || secondHalf.size() != 1) return new Scan(source, text, 0, text.length(), 0).run();
-        ThreadDump a = firstHalf.get(0);
-        ThreadDump b = secondHalf.get(0);
-        List<DumpedThread> threads = new ArrayList<>(a.threads().size() + b.threads().size());
-        threads.addAll(a.threads());
-        threads.addAll(b.threads());
-        List<List<String>> deadlocks = new ArrayList<>(a.jdkDeadlocks());
-        deadlocks.addAll(b.jdkDeadlocks());
-        List<String> warnings = new ArrayList<>(a.warnings());
-        warnings.addAll(b.warnings());
-        return List.of(new ThreadDump(source, DumpFormat.JSTACK, a.time(), a.processId(), a.jvmVersion(), threads,
-                deadlocks, warnings));
+        if (failure[0] instanceof RuntimeException r) throw r;
+        if (failure[0] instanceof Error err) throw err;
+        if (scans[0] == null || scans[1] == null) return null; // not valid in this encoding: the caller decides
+        return Scan.joined(scans[0], scans[1]);
+    }
+
+    /**
+     * Where a big input can be cut in two: the start of a thread header line near the middle that continues
+     * the dump before it (the line above belongs to a thread's stack), so the second half's first threads
+     * belong to the first half's last dump. -1 when there is no such line.
+     */
+    static int splitPoint(byte[] b) {
+        int from = b.length / 2;
+        while (true) {
+            int nl = indexOf(b, from, (byte) '\n', (byte) '"');
+            if (nl < 0) return -1;
+            int start = nl + 1;
+            int eol = indexOf(b, start, (byte) '\n');
+            String line = stripCr(latin1(b, start, eol < 0 ? b.length : Math.min(eol, start + 400)));
+            if (isThreadHeader(line) && previousLineIsStackContent(b, nl)) return start;
+            from = start;
+        }
+    }
+
+    private static boolean previousLineIsStackContent(byte[] b, int nl) {
+        int i = nl - 1;
+        while (i >= 0 && (b[i] == '\n' || b[i] == '\r')) i--;      // skip blank lines
+        int lineStart = i;
+        while (lineStart > 0 && b[lineStart - 1] != '\n') lineStart--;
+        return i >= 0 && (b[lineStart] == '\t' || b[lineStart] == ' ');
+    }
+
+    private static int indexOf(byte[] b, int from, byte c) {
+        for (int i = from; i < b.length; i++) {
+            if (b[i] == c) return i;
+        }
+        return -1;
+    }
+
+    private static int indexOf(byte[] b, int from, byte c, byte next) {
+        for (int i = from; i + 1 < b.length; i++) {
+            if (b[i] == c && b[i + 1] == next) return i;
+        }
+        return -1;
+    }
+
+    private static String latin1(byte[] b, int from, int to) {
+        return new String(b, from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -152,21 +178,29 @@ final class JstackTextParser {
 
         private final int start;
         private final int end;
-        private final int firstLineNo;
+        private int linesRead;
+        /** Per dump in {@link #dumps}: lines skipped inside stacks, and the first of them (or -1). */
+        private final List<int[]> skipped = new ArrayList<>();
 
-        /** Reads {@code text[start, end)}; line numbers in messages continue from {@code linesBefore}. */
-        Scan(String source, String text, int start, int end, int linesBefore) {
+        /** Reads {@code text[start, end)}. */
+        Scan(String source, String text, int start, int end) {
             this.source = source;
             this.text = text;
             this.start = start;
             this.end = end;
-            this.firstLineNo = linesBefore;
         }
 
         List<ThreadDump> run() {
+            scan();
+            List<ThreadDump> out = new ArrayList<>(dumps.size());
+            for (int i = 0; i < dumps.size(); i++) out.add(withSkipped(dumps.get(i), skipped.get(i)[0], skipped.get(i)[1]));
+            return out;
+        }
+
+        void scan() {
             int n = end;
             int from = start;
-            int lineNo = firstLineNo;
+            int lineNo = 0;
             while (from < n) {
                 int eol = text.indexOf('\n', from);
                 if (eol < 0 || eol > n) eol = n;
@@ -175,7 +209,59 @@ final class JstackTextParser {
                 from = eol + 1;
             }
             finishDump();
-            return dumps;
+            linesRead = lineNo;
+        }
+
+        /**
+         * The dumps of two consecutive halves: the second half starts inside the first half's last dump
+         * (see {@link #splitPoint}), so those two are one; its line numbers continue from the first half's.
+         */
+        static List<ThreadDump> joined(Scan first, Scan second) {
+            int base = first.linesRead;
+            List<ThreadDump> out = new ArrayList<>(first.dumps.size() + second.dumps.size());
+            int na = first.dumps.size();
+            for (int i = 0; i < na - 1; i++) out.add(withSkipped(first.dumps.get(i), first.skipped.get(i)[0], first.skipped.get(i)[1]));
+            for (int i = 0; i < second.dumps.size(); i++) {
+                ThreadDump d = shifted(second.dumps.get(i), base);
+                int count = second.skipped.get(i)[0];
+                int firstSkipped = count > 0 ? second.skipped.get(i)[1] + base : -1;
+                if (i == 0 && na > 0) {
+                    ThreadDump a = first.dumps.get(na - 1);
+                    int[] sa = first.skipped.get(na - 1);
+                    List<DumpedThread> threads = new ArrayList<>(a.threads().size() + d.threads().size());
+                    threads.addAll(a.threads());
+                    threads.addAll(d.threads());
+                    List<List<String>> deadlocks = new ArrayList<>(a.jdkDeadlocks());
+                    deadlocks.addAll(d.jdkDeadlocks());
+                    List<String> warnings = new ArrayList<>(a.warnings());
+                    warnings.addAll(d.warnings());
+                    d = new ThreadDump(a.source(), DumpFormat.JSTACK, a.time(), a.processId(), a.jvmVersion(), threads, deadlocks, warnings);
+                    if (sa[0] > 0) firstSkipped = sa[1];
+                    count += sa[0];
+                }
+                out.add(withSkipped(d, count, firstSkipped));
+            }
+            return out;
+        }
+
+        private static ThreadDump withSkipped(ThreadDump d, int count, int firstLine) {
+            if (count == 0) return d;
+            List<String> w = new ArrayList<>(d.warnings());
+            w.add(count + " unrecognised line(s) inside thread stacks were skipped (first at line " + firstLine + ")");
+            return new ThreadDump(d.source(), d.format(), d.time(), d.processId(), d.jvmVersion(), d.threads(),
+                    d.jdkDeadlocks(), w);
+        }
+
+        private static ThreadDump shifted(ThreadDump d, int lines) {
+            List<DumpedThread> threads = new ArrayList<>(d.threads().size());
+            for (DumpedThread t : d.threads()) {
+                threads.add(t.lineNumber() < 0 ? t : new DumpedThread(t.name(), t.id(), t.nativeId(), t.virtual(),
+                        t.daemon(), t.state(), t.stateDetail(), t.cpuMillis(), t.elapsedSeconds(), t.container(),
+                        t.carrierOf(), t.carrierId(), t.frames(), t.ownableSynchronizers(), t.headerLine(),
+                        t.lineNumber() + lines));
+            }
+            return new ThreadDump(d.source(), d.format(), d.time(), d.processId(), d.jvmVersion(), threads,
+                    d.jdkDeadlocks(), d.warnings());
         }
 
         private void line(String raw, int lineNo) {
@@ -257,11 +343,8 @@ final class JstackTextParser {
             inDeadlockSection = false;
             deadlockCycle = null;
             if (!threads.isEmpty()) {
-                if (skippedLines > 0) {
-                    warnings.add(skippedLines + " unrecognised line(s) inside thread stacks were skipped (first at line "
-                            + firstSkippedLine + ")");
-                }
                 dumps.add(new ThreadDump(source, DumpFormat.JSTACK, time, "", jvmVersion, threads, jdkDeadlocks, warnings));
+                skipped.add(new int[] {skippedLines, firstSkippedLine});
             }
             threads = new ArrayList<>();
             jdkDeadlocks = new ArrayList<>();

@@ -99,26 +99,68 @@ class JstackTextParserTest {
         assertEquals("park", g.method());
     }
 
-    @Test
-    void aBigDumpParsedInTwoHalvesEqualsTheSequentialParse() throws IOException {
+    /** Thread sections of the sample dump repeated (renamed) until the text is {@code size} characters. */
+    private static String bigDump(int size, String prefix) throws IOException {
         String one = resource("jdk/jdk25-jstack-l.txt");
         int firstThread = one.indexOf("\n\"") + 1;
         int deadlockSection = one.indexOf("JNI global refs");
         String threads = one.substring(firstThread, deadlockSection);
         StringBuilder big = new StringBuilder(one.substring(0, firstThread));
-        for (int i = 0; big.length() < JstackTextParser.PARALLEL_THRESHOLD_CHARS + 100_000; i++) {
-            big.append(threads.replace("\"A-mon-", "\"A" + i + "-mon-"));
+        for (int i = 0; big.length() < size; i++) {
+            big.append(threads.replace("\"A-mon-", "\"" + prefix + i + "-mon-"));
         }
         big.append(one.substring(deadlockSection));
-        String text = big.toString();
-        assertTrue(JstackTextParser.splitPoint(text) > 0);
-        List<ThreadDump> parallel = JstackTextParser.parse("x", text);
-        List<ThreadDump> sequential = JstackTextParser.parseSequentially("x", text);
+        return big.toString();
+    }
+
+    private static void assertSameDumps(List<ThreadDump> expected, List<ThreadDump> actual) {
+        assertEquals(expected.size(), actual.size());
+        for (int i = 0; i < expected.size(); i++) {
+            assertEquals(expected.get(i).threads(), actual.get(i).threads(), "threads, line numbers included");
+            assertEquals(expected.get(i).jdkDeadlocks(), actual.get(i).jdkDeadlocks());
+            assertEquals(expected.get(i).jvmVersion(), actual.get(i).jvmVersion());
+            assertEquals(expected.get(i).time(), actual.get(i).time());
+            assertEquals(expected.get(i).warnings(), actual.get(i).warnings());
+        }
+    }
+
+    private static List<ThreadDump> inTwo(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        assertTrue(JstackTextParser.splitPoint(bytes) > 0);
+        List<ThreadDump> dumps = JstackTextParser.parseInTwo("x", bytes, DumpReader::decodeStrictUtf8);
+        assertNotNull(dumps);
+        return dumps;
+    }
+
+    @Test
+    void aBigDumpParsedInTwoHalvesEqualsTheSequentialParse() throws IOException {
+        String text = bigDump(JstackTextParser.PARALLEL_THRESHOLD_BYTES + 100_000, "A");
+        List<ThreadDump> parallel = inTwo(text);
         assertEquals(1, parallel.size());
-        assertEquals(sequential.get(0).threads(), parallel.get(0).threads());
-        assertEquals(sequential.get(0).jdkDeadlocks(), parallel.get(0).jdkDeadlocks());
-        assertEquals(sequential.get(0).jvmVersion(), parallel.get(0).jvmVersion());
-        assertEquals(sequential.get(0).time(), parallel.get(0).time());
+        assertSameDumps(JstackTextParser.parse("x", text), parallel);
+    }
+
+    @Test
+    void severalBigDumpsAndSkippedLinesSurviveTheCut() throws IOException {
+        // three dumps; the cut falls inside the second, after lines the parser skips in both halves
+        String a = bigDump(1_000_000, "A");
+        String b = bigDump(3_000_000, "B");
+        int mid = b.length() / 2;
+        int before = b.indexOf("\tat ", mid - 200_000);
+        int after = b.indexOf("\tat ", mid + 200_000);
+        b = b.substring(0, before) + "\t?? garbage one\n" + b.substring(before, after) + "\t?? garbage two\n" + b.substring(after);
+        String text = "log line\n" + a + "\n" + b + "\nmore log\n" + bigDump(200_000, "C");
+        List<ThreadDump> parallel = inTwo(text);
+        assertEquals(3, parallel.size());
+        assertSameDumps(JstackTextParser.parse("x", text), parallel);
+        assertTrue(parallel.get(1).warnings().stream().anyMatch(w -> w.startsWith("2 unrecognised line(s)")), parallel.get(1).warnings().toString());
+    }
+
+    @Test
+    void bigInputsGoThroughTheReaderInTwoHalves() throws Exception {
+        String text = bigDump(JstackTextParser.PARALLEL_THRESHOLD_BYTES + 100_000, "A");
+        List<ThreadDump> read = DumpReader.read("big.txt", new java.io.ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
+        assertSameDumps(JstackTextParser.parse("big.txt", text), read);
     }
 
     @Test
