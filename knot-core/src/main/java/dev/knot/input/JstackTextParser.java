@@ -57,37 +57,19 @@ final class JstackTextParser {
     static List<ThreadDump> parseInTwo(String source, byte[] bytes, Decoder decoder) {
         int split = splitPoint(bytes);
         if (split < 0) return null;
-        String[] texts = new String[2];
         Scan[] scans = new Scan[2];
-        Throwable[] failure = new Throwable[1];
-        Thread helper = new Thread(() -> {
-            try {
-                texts[1] = decoder.decode(bytes, split, bytes.length);
-                if (texts[1] != null) {
-                    scans[1] = new Scan(source, texts[1], 0, texts[1].length());
-                    scans[1].scan();
-                }
-            } catch (RuntimeException | Error e) {
-                failure[0] = e;
-            }
-        }, "knot-parse");
-        helper.setDaemon(true);
-        helper.start();
-        texts[0] = decoder.decode(bytes, 0, split);
-        if (texts[0] != null) {
-            scans[0] = new Scan(source, texts[0], 0, texts[0].length());
-            scans[0].scan();
-        }
-        try {
-            helper.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
-        if (failure[0] instanceof RuntimeException r) throw r;
-        if (failure[0] instanceof Error err) throw err;
+        InTwo.run(() -> scans[0] = decodeAndScan(source, bytes, 0, split, decoder),
+                () -> scans[1] = decodeAndScan(source, bytes, split, bytes.length, decoder));
         if (scans[0] == null || scans[1] == null) return null; // not valid in this encoding: the caller decides
         return Scan.joined(scans[0], scans[1]);
+    }
+
+    private static Scan decodeAndScan(String source, byte[] bytes, int from, int to, Decoder decoder) {
+        String text = decoder.decode(bytes, from, to);
+        if (text == null) return null;
+        Scan scan = new Scan(source, text, 0, text.length());
+        scan.scan();
+        return scan;
     }
 
     /**

@@ -8,7 +8,9 @@ import dev.knot.input.ObjectRef;
 import dev.knot.input.StackFrame;
 import dev.knot.input.ThreadDump;
 import dev.knot.input.ThreadState;
+import dev.knot.input.InTwo;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -43,17 +45,23 @@ public final class GraphBuilder {
     }
 
     private WaitGraph run() {
+        List<DumpedThread> dumped = dump.threads();
+        Reading[] readings = new Reading[dumped.size()];
+        // Each thread's stack is read on its own (roles, pools, what it holds and waits for), so big dumps
+        // share that work between two cores; resources and edges are then made in thread order, as one pass would.
+        InTwo.forEach(dumped.size(), PARALLEL_THRESHOLD, i -> readings[i] = Reading.of(dumped.get(i)));
         Map<String, Integer> seen = new HashMap<>();
-        for (DumpedThread d : dump.threads()) {
+        for (int i = 0; i < dumped.size(); i++) {
+            DumpedThread d = dumped.get(i);
             String name = d.name().isEmpty() && d.virtual() ? "virtual thread #" + d.id() : d.name();
             String key = d.id().isEmpty() ? name : "#" + d.id() + (d.virtual() ? "v" : "");
             int n = seen.merge(key, 1, Integer::sum);
             if (n > 1) key = key + "~" + n;
-            threads.add(new ThreadNode(key, name, Roles.classify(d), Pools.poolOf(d), d));
+            threads.add(new ThreadNode(key, name, readings[i].role, readings[i].pool, d));
         }
-        for (ThreadNode t : threads) {
-            holds(t);
-            waits(t);
+        for (int i = 0; i < threads.size(); i++) {
+            ThreadNode t = threads.get(i);
+            for (Claim c : readings[i].claims) add(t, c);
         }
         applyFacts();
         inferUnlistedOwners();
@@ -62,85 +70,118 @@ public final class GraphBuilder {
         return new WaitGraph(dump, threads, resources, edges, ownersListed, notes, holdersComplete);
     }
 
+    /** Below this many threads a second thread costs more than it saves. */
+    static final int PARALLEL_THRESHOLD = 2_000;
+
+    /**
+     * What one thread's stack says it holds or waits for, before resources are shared between threads.
+     *
+     * @param classInit the class whose initialisation this is about, or null for an object's resource
+     * @param ref       the object; null for a park without a blocker (the thread's own placeholder)
+     */
+    private record Claim(Edge.Type type, ResourceKind kind, ObjectRef ref, String objectId, String classInit,
+                         WaitMode mode, boolean timed, StackFrame site, List<String> evidence) {
+    }
+
+    /** Everything worked out from one thread alone: safe to compute for many threads at once. */
+    private record Reading(Role role, String pool, List<Claim> claims) {
+        static Reading of(DumpedThread d) {
+            List<Claim> claims = new ArrayList<>(2);
+            holds(d, claims);
+            waits(d, claims);
+            return new Reading(Roles.classify(d), Pools.poolOf(d), claims);
+        }
+    }
+
+    private void add(ThreadNode t, Claim c) {
+        Resource r;
+        if (c.classInit() != null) {
+            r = classInit(c.classInit());
+        } else if (c.ref() == null) {
+            r = resource(c.kind(), new ObjectRef("park:" + t.key(), ""), "");
+        } else {
+            r = resource(c.kind(), c.ref(), c.objectId());
+        }
+        edges.add(new Edge(c.type(), t, r, c.mode(), c.timed(), Certainty.CERTAIN, c.site(), c.evidence()));
+    }
+
     // ---- holds ----------------------------------------------------------------------------------
 
-    private void holds(ThreadNode t) {
-        List<StackFrame> frames = t.frames();
-        Set<String> waitingOn = new HashSet<>();
+    private static void holds(DumpedThread d, List<Claim> out) {
+        List<StackFrame> frames = d.frames();
+        Set<String> waitingOn = null;
         for (StackFrame f : frames) {
             if (f.locks().isEmpty()) continue;
             for (LockLine l : f.locks()) {
-                if (l.action() == LockLine.Action.WAITING_ON) waitingOn.add(l.object().id());
+                if (l.action() != LockLine.Action.WAITING_ON) continue;
+                if (waitingOn == null) waitingOn = new HashSet<>();
+                waitingOn.add(l.object().id());
             }
         }
-        Set<String> done = new HashSet<>();
+        Set<String> done = null;
         for (StackFrame f : frames) {
-            for (LockLine l : f.locks().isEmpty() ? List.<LockLine>of() : f.locks()) {
+            for (LockLine l : f.locks()) {
                 if (l.action() != LockLine.Action.LOCKED) continue;
                 String id = l.object().id();
                 // Object.wait() releases the monitor; jstack still prints "locked" for the frame that entered it.
-                if (waitingOn.contains(id) || !done.add(id) || id.equals("?")) continue;
-                Resource r = resource(ResourceKind.MONITOR, l.object());
-                edges.add(new Edge(Edge.Type.HELD_BY, t, r, null, false, Certainty.CERTAIN, f,
+                if (waitingOn != null && waitingOn.contains(id) || id.equals("?")) continue;
+                if (done == null) done = new HashSet<>();
+                if (!done.add(id)) continue;
+                out.add(new Claim(Edge.Type.HELD_BY, ResourceKind.MONITOR, l.object(), id, null, null, false, f,
                         List.of(f.text(), l.text())));
             }
             if (f.method().equals("<clinit>")) {
-                Resource r = classInit(f.className());
-                if (done.add(r.key())) {
-                    edges.add(new Edge(Edge.Type.HELD_BY, t, r, null, false, Certainty.CERTAIN, f,
+                if (done == null) done = new HashSet<>();
+                if (done.add("class:" + f.className())) {
+                    out.add(new Claim(Edge.Type.HELD_BY, ResourceKind.CLASS_INIT, null, "", f.className(), null, false, f,
                             List.of(f.text() + "   (this thread is running the class initialiser)")));
                 }
             }
         }
-        List<ObjectRef> owned = t.dumped().ownableSynchronizers();
+        List<ObjectRef> owned = d.ownableSynchronizers();
         if (owned != null) {
             for (ObjectRef o : owned) {
-                ResourceKind kind = Blockers.ownableKind(o.className());
-                Resource r = resource(kind, o);
-                edges.add(new Edge(Edge.Type.HELD_BY, t, r, null, false, Certainty.CERTAIN, null,
-                        List.of("Locked ownable synchronizers: - " + o)));
+                out.add(new Claim(Edge.Type.HELD_BY, Blockers.ownableKind(o.className()), o, o.id(), null, null, false,
+                        null, List.of("Locked ownable synchronizers: - " + o)));
             }
         }
     }
 
     // ---- waits ----------------------------------------------------------------------------------
 
-    private void waits(ThreadNode t) {
-        List<StackFrame> frames = t.frames();
-        boolean timed = t.state() == ThreadState.TIMED_WAITING || Blockers.timedFrames(frames);
+    private static void waits(DumpedThread d, List<Claim> out) {
+        List<StackFrame> frames = d.frames();
+        boolean timed = d.state() == ThreadState.TIMED_WAITING || Blockers.timedFrames(frames);
         for (int i = 0; i < frames.size(); i++) {
             StackFrame f = frames.get(i);
             for (LockLine l : f.locks()) {
                 switch (l.action()) {
                     case WAITING_TO_LOCK:
                     case WAITING_TO_RELOCK: {
-                        Resource r = resource(ResourceKind.MONITOR, l.object());
                         WaitMode m = l.action() == LockLine.Action.WAITING_TO_LOCK ? WaitMode.LOCK : WaitMode.RELOCK;
-                        addWait(t, r, m, false, f, List.of(f.text(), l.text()));
+                        out.add(waitClaim(d, ResourceKind.MONITOR, l.object(), l.object().id(), null, m, false, f, f.text(), l.text()));
                         return;
                     }
                     case CLASS_INIT: {
-                        Resource r = classInit(l.object().id());
-                        addWait(t, r, WaitMode.INIT, false, f, List.of(f.text(), l.text()));
+                        out.add(waitClaim(d, ResourceKind.CLASS_INIT, null, "", l.object().id(), WaitMode.INIT, false, f, f.text(), l.text()));
                         return;
                     }
                     case WAITING_ON: {
                         if (l.object().className().equals("java.lang.Thread") || Frames.near(frames, 6, "java.lang.Thread", "join")) {
-                            Resource r = resource(ResourceKind.THREAD_EXIT, l.object());
-                            addWait(t, r, WaitMode.JOIN, timed, f, List.of(f.text(), l.text()));
+                            out.add(waitClaim(d, ResourceKind.THREAD_EXIT, l.object(), l.object().id(), null, WaitMode.JOIN,
+                                    timed, f, f.text(), l.text()));
                             return;
                         }
-                        Resource r = resource(ResourceKind.CONDITION, new ObjectRef("wait:" + l.object().id(),
-                                l.object().className()), l.object().id());
-                        addWait(t, r, WaitMode.NOTIFY, timed, f, List.of(f.text(), l.text()));
+                        ObjectRef signal = new ObjectRef("wait:" + l.object().id(), l.object().className());
+                        out.add(waitClaim(d, ResourceKind.CONDITION, signal, l.object().id(), null, WaitMode.NOTIFY, timed, f,
+                                f.text(), l.text()));
                         return;
                     }
                     case PARKING: {
                         Blockers.Classified c = Blockers.classify(l.object().className(), frames);
                         if (c == null) return; // idle pool/scheduler park: not a wait on a resource
                         ObjectRef o = c.typeName() == null ? l.object() : new ObjectRef(l.object().id(), c.typeName());
-                        Resource r = resource(c.kind(), o);
-                        addWait(t, r, c.mode(), timed, f, List.of(f.text(), l.text()));
+                        out.add(waitClaim(d, c.kind(), o, o.id(), null, c.mode(), timed, f, f.text(), l.text()));
                         return;
                     }
                     default:
@@ -149,33 +190,32 @@ public final class GraphBuilder {
             }
         }
         // A park with no printed blocker, or a class-initialisation wait on JDK 17 ("in Object.wait()" while RUNNABLE)
-        if (!frames.isEmpty() && t.state() != ThreadState.RUNNABLE) {
+        if (!frames.isEmpty() && d.state() != ThreadState.RUNNABLE) {
             StackFrame top = frames.get(0);
             if (top.method().equals("park") && top.className().endsWith("Unsafe")) {
                 Blockers.Classified c = Blockers.classify("", frames);
                 if (c != null) {
-                    Resource r = resource(c.kind(), new ObjectRef("park:" + t.key(), ""), "");
-                    addWait(t, r, c.mode(), timed, top, List.of(top.text() + "   (no blocker object printed)"));
+                    out.add(waitClaim(d, c.kind(), null, "", null, c.mode(), timed, top, top.text() + "   (no blocker object printed)"));
                 }
             }
-        } else if (!frames.isEmpty() && t.dumped().stateDetail().contains("Object.wait()")
+        } else if (!frames.isEmpty() && d.stateDetail().contains("Object.wait()")
                 && !Frames.near(frames, 3, "java.lang.Object", "wait") && !Frames.near(frames, 3, "java.lang.Object", "wait0")) {
             // JDK 17 prints a thread blocked on another thread's class initialisation as RUNNABLE "in Object.wait()"
             // with the frame that touched the class on top and no lock line.
             StackFrame top = frames.get(0);
-            String cls = Blockers.classBeingInitialised(frames);
-            Resource r = classInit(cls);
-            addWait(t, r, WaitMode.INIT, false, top, List.of(t.dumped().headerLine(), top.text()
-                    + "   (RUNNABLE \"in Object.wait()\" outside Object.wait: waiting for a class initialiser)"));
+            out.add(waitClaim(d, ResourceKind.CLASS_INIT, null, "", Blockers.classBeingInitialised(frames), WaitMode.INIT, false,
+                    top, d.headerLine(), top.text()
+                            + "   (RUNNABLE \"in Object.wait()\" outside Object.wait: waiting for a class initialiser)"));
         }
     }
 
-    private void addWait(ThreadNode t, Resource r, WaitMode mode, boolean timed, StackFrame f, List<String> ev) {
-        List<String> evidence = new ArrayList<>();
-        evidence.add("java.lang.Thread.State: " + t.state() + (t.dumped().stateDetail().isEmpty() ? "" : " (" + t.dumped().stateDetail() + ")"));
-        evidence.addAll(ev);
-        StackFrame site = t.site();
-        edges.add(new Edge(Edge.Type.WAITS_FOR, t, r, mode, timed, Certainty.CERTAIN, site != null ? site : f, evidence));
+    private static Claim waitClaim(DumpedThread d, ResourceKind kind, ObjectRef ref, String objectId, String classInit,
+                                   WaitMode mode, boolean timed, StackFrame f, String... ev) {
+        List<String> evidence = new ArrayList<>(ev.length + 1);
+        evidence.add("java.lang.Thread.State: " + d.state() + (d.stateDetail().isEmpty() ? "" : " (" + d.stateDetail() + ")"));
+        evidence.addAll(Arrays.asList(ev));
+        StackFrame site = Frames.applicationSite(d.frames());
+        return new Claim(Edge.Type.WAITS_FOR, kind, ref, objectId, classInit, mode, timed, site != null ? site : f, evidence);
     }
 
     // ---- what a live snapshot proved ---------------------------------------------------------------
