@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
 public final class Main {
 
     public static void main(String[] args) {
+        AnalyzeCommand.EarlyRead.start(args);
         System.exit(run(args));
     }
 

@@ -61,6 +61,29 @@ class AnalyzeCommandTest {
         return p;
     }
 
+    /** A big file read while the command line is parsed gives the same report as one read afterwards. */
+    @Test
+    void aBigInputReadEarlyGivesTheSameReport() throws Exception {
+        String one = Files.readString(resource("jdk25-jstack-l.txt"));
+        int firstThread = one.indexOf("\n\"") + 1;
+        StringBuilder big = new StringBuilder(one);
+        for (int i = 0; big.length() <= AnalyzeCommand.PROGRESS_THRESHOLD_BYTES; i++) {
+            big.append(one.substring(firstThread).replace("\"A-mon-", "\"A" + i + "-mon-"));
+        }
+        Path file = dir.resolve("big.txt");
+        Files.writeString(file, big);
+        Path small = resource("jdk17-jstack-l.txt");
+        Run late = knot("analyze", "--format", "json", file.toString(), small.toString());
+        AnalyzeCommand.EarlyRead.start(new String[] {"analyze", "--format", "json", file.toString(), small.toString()});
+        Run early = knot("analyze", "--format", "json", file.toString(), small.toString());
+        assertEquals(ExitCodes.HANG, late.exit(), late.err());
+        assertEquals(late, early);
+        assertEquals(null, AnalyzeCommand.EarlyRead.take(file.toString()), "handed out once");
+        Files.delete(file);
+        AnalyzeCommand.EarlyRead.start(new String[] {"analyze", file.toString()});
+        assertEquals(null, AnalyzeCommand.EarlyRead.take(file.toString()), "a missing file is left to the command");
+    }
+
     @Test
     void textReportOnAHungProcessExitsWithTheHangCode() throws IOException {
         Run r = knot("analyze", "--color", "never", resource("jdk25-jstack-l.txt").toString());
