@@ -114,7 +114,7 @@ public final class DumpReader {
         throw new UnreadableInputException(source, "no thread dump found (" + EXPECTED + "); saw " + detection.seen());
     }
 
-    private static final int HEAD_BYTES = 256 << 10;
+    private static final int HEAD_BYTES = 64 << 10;
 
     /**
      * A big jstack text in two halves on two threads, without ever decoding or scanning it whole (see

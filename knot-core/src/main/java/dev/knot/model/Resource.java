@@ -32,4 +32,15 @@ public record Resource(String key, ResourceKind kind, String typeName, String ob
         if (kind == ResourceKind.BOUNDED_QUEUE || kind == ResourceKind.BARRIER) return simple + " (condition <" + objectId + ">)";
         return simple + " <" + objectId + ">";
     }
+
+    /** Identity: resources are made once per key and snapshot by the graph builder (hashing four fields costs more). */
+    @Override
+    public boolean equals(Object o) {
+        return this == o;
+    }
+
+    @Override
+    public int hashCode() {
+        return System.identityHashCode(this);
+    }
 }

@@ -41,7 +41,8 @@ final class Cycles {
         Map<ThreadNode, Integer> order = new HashMap<>();
         for (ThreadNode t : nodes) order.put(t, order.size());
         for (ThreadNode start : nodes) {
-            if (index.containsKey(start)) continue;
+            // a thread that waits for nothing is a group of its own: most threads of a big dump
+            if (index.containsKey(start) || g.waitOf(start) == null) continue;
             // explicit DFS stack: (node, next child position)
             Deque<Object[]> work = new ArrayDeque<>();
             work.push(new Object[] {start, 0});
