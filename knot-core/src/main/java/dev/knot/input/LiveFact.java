@@ -34,6 +34,16 @@ public record LiveFact(Kind kind, String objectId, String threadId, String detai
         /** State of the object, for the story (no thread): permits, counts, queue depth and capacity. */
         STATE,
         /** The set of HOLDS facts for this object is complete (tracking saw every acquire since start). */
-        HOLDERS_COMPLETE
+        HOLDERS_COMPLETE,
+        /**
+         * The thread can give what the object's waiters wait for, without holding anything: a tracked consumer of
+         * the full queue they put into, a tracked producer of the empty one they take from.
+         */
+        RELEASES,
+        /**
+         * The RELEASES facts for this object name every live thread that ever did what releases its waiters
+         * (tracking saw every such operation since the JVM started); the detail says exactly what was tracked.
+         */
+        RELEASERS_COMPLETE
     }
 }

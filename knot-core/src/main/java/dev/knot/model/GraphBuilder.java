@@ -29,6 +29,7 @@ public final class GraphBuilder {
     private final List<Edge> edges = new ArrayList<>();
     private final Map<String, List<String>> notes = new HashMap<>();
     private final Set<Resource> holdersComplete = new HashSet<>();
+    private final Map<Resource, String> releasersComplete = new HashMap<>();
 
     /** See {@link #inferUnlistedOwners()}. */
     static final int MAX_LOCKS_FOR_OWNER_INFERENCE = 64;
@@ -59,7 +60,7 @@ public final class GraphBuilder {
         inferUnlistedOwners();
         inferClassInitWaits();
         inferReleasersBlockedBehindWaiter();
-        return new WaitGraph(dump, threads, resources, edges, ownersListed, notes, holdersComplete);
+        return new WaitGraph(dump, threads, resources, edges, ownersListed, notes, holdersComplete, releasersComplete);
     }
 
     // ---- holds ----------------------------------------------------------------------------------
@@ -180,7 +181,7 @@ public final class GraphBuilder {
 
     // ---- what a live snapshot proved ---------------------------------------------------------------
 
-    /** Live facts become CERTAIN edges: permit and read-lock holders, task runners, queued-for workers. */
+    /** Live facts become CERTAIN edges: permit and read-lock holders, task runners, queued-for workers, queue consumers. */
     private void applyFacts() {
         if (dump.facts().isEmpty()) return;
         Map<String, ThreadNode> byId = new HashMap<>();
@@ -199,6 +200,10 @@ public final class GraphBuilder {
             }
             if (f.kind() == LiveFact.Kind.HOLDERS_COMPLETE) {
                 holdersComplete.add(r);
+                continue;
+            }
+            if (f.kind() == LiveFact.Kind.RELEASERS_COMPLETE) {
+                releasersComplete.put(r, f.detail());
                 continue;
             }
             ThreadNode t = byId.get(f.threadId());

@@ -168,21 +168,77 @@ final class DeadlockRule implements Rule {
         List<ThreadNode> others = members.subList(1, members.size());
         String summary = "\"" + t.name() + "\" waits for " + signal + " while holding a lock that " + Story.list(others)
                 + (others.size() == 1 ? " needs" : " need");
+        String fix = fixFor(w);
+        List<String> missing = new ArrayList<>();
+        String complete = provenReleasers(g, t, w, releasers, members, edges, missing);
+        if (complete != null) {
+            story.add("  " + w.resource().label() + ": " + complete);
+            String why = "Only " + Story.list(others) + " can give " + signal + " (" + complete + "), and "
+                    + (others.size() == 1 ? "it is" : "they are") + " blocked on a lock \"" + t.name() + "\" keeps while it"
+                    + " waits. No other application thread is running. Neither side can move.";
+            return new Finding(Kind.DEADLOCK, Certainty.CERTAIN, Story.names(members), summary, story, why, fix, List.of(),
+                    List.of(), edges);
+        }
         String why = "Whoever would give " + signal + " is most likely among " + Story.list(others)
                 + ", and they are blocked on a lock \"" + t.name() + "\" keeps while it waits. "
                 + (g.activeThreads().isEmpty()
                     ? "No other thread in the dump is running, so nothing else can give it."
                     : "Unless another running thread (" + Story.list(g.activeThreads()) + ") gives it, neither side can move.");
-        String fix = fixFor(w);
-        List<String> missing = List.of("thread dumps do not say which thread would " + releaseVerb(w) + "; "
-                + Story.proofHint(g) + " to confirm");
         return new Finding(Kind.DEADLOCK, Certainty.LIKELY, Story.names(members), summary, story, why, fix, missing,
                 List.of(), edges);
+    }
+
+    /**
+     * The proof that only the blocked members can release t (tracking saw every thread that ever could, each is
+     * blocked behind t, and nothing else runs), or null with what is missing added to {@code missing}.
+     */
+    private static String provenReleasers(WaitGraph g, ThreadNode t, Edge w, List<Edge> releasers, List<ThreadNode> members,
+                                          List<Edge> edges, List<String> missing) {
+        String complete = g.releasersComplete(w.resource());
+        boolean tracked = releasers.stream().anyMatch(r -> r.certainty() == Certainty.CERTAIN);
+        if (!tracked || complete == null) {
+            if (w.mode() == WaitMode.NOTIFY) {
+                missing.add("no tool can say which thread would call notify() on " + w.resource().label().replace("wait:", "")
+                        + " (any thread that can lock it may); Knot knows only that the threads above are blocked behind"
+                        + " \"" + t.name() + "\"");
+            } else if (tracked) {
+                missing.add("tracking named threads that can " + releaseVerb(w) + " but cannot tell they are all (see the"
+                        + " live notes on the wait)");
+            } else {
+                missing.add("thread dumps do not say which thread would " + releaseVerb(w) + "; " + Story.proofHint(g)
+                        + " to confirm");
+            }
+            return null;
+        }
+        List<ThreadNode> free = new ArrayList<>();
+        for (Edge r : releasers) {
+            if (r.thread() != t && !members.contains(r.thread()) && !free.contains(r.thread())) free.add(r.thread());
+        }
+        if (!free.isEmpty()) {
+            missing.add(Story.list(free) + (free.size() == 1 ? " has" : " have") + " also done so and " + (free.size() == 1
+                    ? "is" : "are") + " not blocked behind \"" + t.name() + "\"");
+            return null;
+        }
+        // A thread that never released it so far could still start to: only if none is running is the set final.
+        List<ThreadNode> running = new ArrayList<>(g.activeThreads());
+        running.removeAll(members);
+        if (!running.isEmpty()) {
+            missing.add(Story.list(running) + " can still run and could " + releaseVerb(w) + " although it never did");
+            return null;
+        }
+        for (Edge e : edges) {
+            if (e.certainty() != Certainty.CERTAIN) {
+                missing.add("an edge of the cycle is inferred: " + e.evidence());
+                return null;
+            }
+        }
+        return complete;
     }
 
     static String signalOf(Edge w) {
         switch (w.mode()) {
             case PUT: return "space in " + w.resource().label();
+            case TAKE: return "an element of " + w.resource().label();
             case NOTIFY: return "a notify on " + w.resource().label().replace("wait:", "");
             case ACQUIRE: return "a permit of " + w.resource().label();
             case AWAIT: return "a signal on " + w.resource().label();
@@ -196,6 +252,7 @@ final class DeadlockRule implements Rule {
             case PUT: return "take from the queue";
             case NOTIFY: return "call notify";
             case ACQUIRE: return "release a permit";
+            case TAKE: return "put into the queue";
             case GET: return "complete the future";
             default: return "signal it";
         }
