@@ -16,6 +16,12 @@ public record LiveFact(Kind kind, String objectId, String threadId, String detai
     /** STATE detail recorded when the snapshot listed every virtual thread (or the JVM cannot have any). */
     public static final String ALL_VIRTUAL_THREADS_LISTED = "all virtual threads listed";
 
+    /**
+     * STATE detail recorded when no object of a class outside the JDK's boot loader awaits finalization: the
+     * Finalizer thread, while idle, cannot run application code.
+     */
+    public static final String NO_APPLICATION_FINALIZERS = "no object of an application class awaits finalization";
+
     public LiveFact {
         threadId = threadId == null ? "" : threadId;
         detail = detail == null ? "" : detail;
@@ -44,6 +50,11 @@ public record LiveFact(Kind kind, String objectId, String threadId, String detai
          * The RELEASES facts for this object name every live thread that ever did what releases its waiters
          * (tracking saw every such operation since the JVM started); the detail says exactly what was tracked.
          */
-        RELEASERS_COMPLETE
+        RELEASERS_COMPLETE,
+        /**
+         * The object is this thread's {@code Thread} (those waiting on it in {@code join} wait for its end). Not a
+         * graph edge, so findings about joins do not change; used where Knot must show a joiner can never move.
+         */
+        THREAD_OBJECT
     }
 }

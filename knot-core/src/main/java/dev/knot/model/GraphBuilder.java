@@ -30,6 +30,7 @@ public final class GraphBuilder {
     private final Map<String, List<String>> notes = new HashMap<>();
     private final Set<Resource> holdersComplete = new HashSet<>();
     private final Map<Resource, String> releasersComplete = new HashMap<>();
+    private final Map<String, ThreadNode> threadObjects = new HashMap<>();
 
     /** See {@link #inferUnlistedOwners()}. */
     static final int MAX_LOCKS_FOR_OWNER_INFERENCE = 64;
@@ -60,7 +61,8 @@ public final class GraphBuilder {
         inferUnlistedOwners();
         inferClassInitWaits();
         inferReleasersBlockedBehindWaiter();
-        return new WaitGraph(dump, threads, resources, edges, ownersListed, notes, holdersComplete, releasersComplete);
+        return new WaitGraph(dump, threads, resources, edges, ownersListed, notes, holdersComplete, releasersComplete,
+                threadObjects);
     }
 
     // ---- holds ----------------------------------------------------------------------------------
@@ -189,6 +191,11 @@ public final class GraphBuilder {
         for (LiveFact f : dump.facts()) {
             if (f.kind() == LiveFact.Kind.STATE) {
                 notes.computeIfAbsent(f.objectId(), k -> new ArrayList<>()).add(f.detail());
+                continue;
+            }
+            if (f.kind() == LiveFact.Kind.THREAD_OBJECT) {
+                ThreadNode t = byId.get(f.threadId());
+                if (t != null) threadObjects.put(f.objectId(), t);
                 continue;
             }
             Resource r = resources.get(f.objectId());

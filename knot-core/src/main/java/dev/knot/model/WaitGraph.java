@@ -30,10 +30,12 @@ public final class WaitGraph {
     private final Map<String, List<String>> notes;
     private final java.util.Set<Resource> holdersComplete;
     private final Map<Resource, String> releasersComplete;
+    private final Map<String, ThreadNode> threadObjects;
 
     WaitGraph(ThreadDump dump, List<ThreadNode> threads, Map<String, Resource> resources, List<Edge> edges,
               boolean ownersListed, Map<String, List<String>> notes, java.util.Set<Resource> holdersComplete,
-              Map<Resource, String> releasersComplete) {
+              Map<Resource, String> releasersComplete, Map<String, ThreadNode> threadObjects) {
+        this.threadObjects = Map.copyOf(threadObjects);
         this.notes = Map.copyOf(notes);
         this.releasersComplete = Map.copyOf(releasersComplete);
         this.holdersComplete = java.util.Set.copyOf(holdersComplete);
@@ -135,6 +137,11 @@ public final class WaitGraph {
      */
     public String releasersComplete(Resource r) {
         return releasersComplete.get(r);
+    }
+
+    /** The thread whose end a join on this resource waits for (a live snapshot matched its Thread object), or null. */
+    public ThreadNode joinedThread(Resource r) {
+        return r.kind() == ResourceKind.THREAD_EXIT ? threadObjects.get(r.key()) : null;
     }
 
     /** True for a live snapshot, where permits, read locks and runners are facts rather than inferences. */
