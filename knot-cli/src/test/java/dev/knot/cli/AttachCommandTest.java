@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.knot.examples.Ex01MonitorDeadlock;
+import dev.knot.examples.Ex05ProducerHoldsLockOnFullQueue;
 import dev.knot.examples.Ex06PoolUnitsExhausted;
 import dev.knot.examples.Ex07SemaphoreTakenTwice;
 import dev.knot.examples.Ex15FanInBehindPlatformThread;
@@ -111,7 +112,7 @@ class AttachCommandTest {
     /**
      * Every example program, run and diagnosed live: the expected kind naming the expected threads, and
      * {@code certain} wherever reflection alone proves it. {@link #NEEDS_TRACKING} lists what only the agent's
-     * tracking (or nothing at all: who will call notify) can prove.
+     * tracking can prove.
      */
     @TestFactory
     Stream<DynamicTest> everyExampleLive() {
@@ -170,9 +171,31 @@ class AttachCommandTest {
                 }));
     }
 
-    /** Live, but only likely without tracking: permit holders, queue consumers, and who would call notify. */
-    static final Set<String> NEEDS_TRACKING = Set.of("Ex04WaitWhileHoldingLock", "Ex05ProducerHoldsLockOnFullQueue",
-            "Ex06PoolUnitsExhausted", "Ex07SemaphoreTakenTwice");
+    /**
+     * Who will take from a full queue is recorded nowhere (Ex05's packers never took before they blocked), with
+     * tracking or without: the deadlock is certain because no thread outside it can run, and says so.
+     */
+    @Test
+    void trackingKeepsAFullQueueDeadlockCertainAndSaysWhy() throws Exception {
+        Class<?> c = Ex05ProducerHoldsLockOnFullQueue.class;
+        Expected e = Examples.expected(c);
+        long pid = startExample(c, javaHome(), "-javaagent:" + LiveAttach.agentJar("test: ") + "=track=all");
+        Run r = knot("attach", "--format", "json", Long.toString(pid));
+        assertEquals(ExitCodes.HANG, r.exit(), r.err() + r.out());
+        JsonNode f = JSON.readTree(r.out()).at("/findings/0");
+        assertEquals(e.kind(), f.path("kind").asText(), r.out());
+        assertEquals("certain", f.path("certainty").asText(), r.out());
+        assertEquals(Set.of(e.threads()), Set.copyOf(texts(f.path("threads"))));
+        assertEquals(List.of("main"), texts(f.path("blockedBehind")), "main joins order-intake: " + r.out());
+        assertTrue(f.path("why").asText().contains("no other thread can run: the live snapshot lists every thread"), r.out());
+        assertEquals(0, f.path("missingEvidence").size(), r.out());
+    }
+
+    /**
+     * Live, but only likely without tracking: permit holders. Ex04 and Ex05 are certain without it: nobody else
+     * in those JVMs can run, so nobody else can call notify() or take from the queue.
+     */
+    static final Set<String> NEEDS_TRACKING = Set.of("Ex06PoolUnitsExhausted", "Ex07SemaphoreTakenTwice");
 
     /** Hundreds of virtual threads parked behind one platform thread: the root blocker must be named. */
     @Test

@@ -38,7 +38,7 @@ public final class LiveSnapshot {
 
     /** java.base packages the snapshot reflects into; the agent opens them to this class's module. */
     public static final List<String> MODULE_PACKAGES_TO_OPEN =
-            List.of("java.lang", "java.util.concurrent", "java.util.concurrent.locks", "jdk.internal.vm");
+            List.of("java.lang", "java.lang.ref", "java.util.concurrent", "java.util.concurrent.locks", "jdk.internal.vm");
 
     private final List<String> warnings = new ArrayList<>();
     private final List<LiveFact> facts = new ArrayList<>();
@@ -82,6 +82,11 @@ public final class LiveSnapshot {
             facts.add(new LiveFact(LiveFact.Kind.STATE, LiveFact.JVM, "", LiveFact.ALL_VIRTUAL_THREADS_LISTED));
         }
         proveClassInitWaits();
+        joinFacts(all);
+        Integer finalizable = reflect.applicationFinalizers();
+        if (finalizable != null && finalizable == 0) {
+            facts.add(new LiveFact(LiveFact.Kind.STATE, LiveFact.JVM, "", LiveFact.NO_APPLICATION_FINALIZERS));
+        }
         Map<Object, List<Thread>> pools = pools(platform);
         for (Thread t : all) blockerFacts(t, all, pools);
         for (FactSource s : SOURCES) {
@@ -260,6 +265,22 @@ public final class LiveSnapshot {
     }
 
     // ---- facts ---------------------------------------------------------------------------------------
+
+    /** A thread waiting on a Thread object (join): only that thread's end releases it. */
+    private void joinFacts(List<Thread> all) {
+        Map<String, Thread> byObject = new HashMap<>();
+        for (Thread t : all) byObject.merge(id(t), t, (a, b) -> null); // an id shared by two threads proves nothing
+        for (DumpedThread.Builder b : byId.values()) {
+            if (b.frames.isEmpty()) continue;
+            for (LockLine l : b.frames.get(0).locks()) {
+                Thread target = l.action() == LockLine.Action.WAITING_ON ? byObject.get(l.object().id()) : null;
+                if (target != null && !Long.toString(target.getId()).equals(b.id)) {
+                    facts.add(new LiveFact(LiveFact.Kind.THREAD_OBJECT, l.object().id(), Long.toString(target.getId()),
+                            "is the thread waited for (join)"));
+                }
+            }
+        }
+    }
 
     private void blockerFacts(Thread t, List<Thread> all, Map<Object, List<Thread>> pools) {
         Object b = LockSupport.getBlocker(t);

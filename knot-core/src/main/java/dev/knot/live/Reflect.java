@@ -215,6 +215,36 @@ final class Reflect {
     }
 
     /** Field value, or null if absent, of another type, or not accessible (warned once per field). */
+    /**
+     * How many objects awaiting finalization belong to classes outside the boot loader (whose finalize() is
+     * application code the Finalizer thread may still run), or null if that cannot be read.
+     */
+    Integer applicationFinalizers() {
+        try {
+            Class<?> fin = Class.forName("java.lang.ref.Finalizer");
+            Field head = declared(fin, "unfinalized");
+            Field next = declared(fin, "next");
+            Field referent = declared(java.lang.ref.Reference.class, "referent");
+            head.setAccessible(true);
+            next.setAccessible(true);
+            referent.setAccessible(true);
+            int n = 0;
+            int seen = 0;
+            for (Object f = head.get(null); f != null; ) {
+                if (++seen > 1_000_000) return null;
+                Object o = referent.get(f);
+                if (o != null && o.getClass().getClassLoader() != null) n++;
+                Object nx = next.get(f);
+                if (nx == f) break; // an entry removed meanwhile points to itself
+                f = nx;
+            }
+            return n;
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            warnOnce("finalizers", "cannot read the objects awaiting finalization (" + e.getClass().getSimpleName() + ")");
+            return null;
+        }
+    }
+
     <T> T field(Object target, String name, Class<T> type) {
         if (target == null) return null;
         try {

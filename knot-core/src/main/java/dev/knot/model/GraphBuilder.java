@@ -31,6 +31,8 @@ public final class GraphBuilder {
     private final List<Edge> edges = new ArrayList<>();
     private final Map<String, List<String>> notes = new HashMap<>();
     private final Set<Resource> holdersComplete = new HashSet<>();
+    private final Map<Resource, String> releasersComplete = new HashMap<>();
+    private final Map<String, ThreadNode> threadObjects = new HashMap<>();
 
     /** See {@link #inferUnlistedOwners()}. */
     static final int MAX_LOCKS_FOR_OWNER_INFERENCE = 64;
@@ -67,7 +69,8 @@ public final class GraphBuilder {
         inferUnlistedOwners();
         inferClassInitWaits();
         inferReleasersBlockedBehindWaiter();
-        return new WaitGraph(dump, threads, resources, edges, ownersListed, notes, holdersComplete);
+        return new WaitGraph(dump, threads, resources, edges, ownersListed, notes, holdersComplete, releasersComplete,
+                threadObjects);
     }
 
     /** Below this many threads a second thread costs more than it saves. */
@@ -220,7 +223,7 @@ public final class GraphBuilder {
 
     // ---- what a live snapshot proved ---------------------------------------------------------------
 
-    /** Live facts become CERTAIN edges: permit and read-lock holders, task runners, queued-for workers. */
+    /** Live facts become CERTAIN edges: permit and read-lock holders, task runners, queued-for workers, queue consumers. */
     private void applyFacts() {
         if (dump.facts().isEmpty()) return;
         Map<String, ThreadNode> byId = new HashMap<>();
@@ -228,6 +231,11 @@ public final class GraphBuilder {
         for (LiveFact f : dump.facts()) {
             if (f.kind() == LiveFact.Kind.STATE) {
                 notes.computeIfAbsent(f.objectId(), k -> new ArrayList<>()).add(f.detail());
+                continue;
+            }
+            if (f.kind() == LiveFact.Kind.THREAD_OBJECT) {
+                ThreadNode t = byId.get(f.threadId());
+                if (t != null) threadObjects.put(f.objectId(), t);
                 continue;
             }
             Resource r = resources.get(f.objectId());
@@ -239,6 +247,10 @@ public final class GraphBuilder {
             }
             if (f.kind() == LiveFact.Kind.HOLDERS_COMPLETE) {
                 holdersComplete.add(r);
+                continue;
+            }
+            if (f.kind() == LiveFact.Kind.RELEASERS_COMPLETE) {
+                releasersComplete.put(r, f.detail());
                 continue;
             }
             ThreadNode t = byId.get(f.threadId());

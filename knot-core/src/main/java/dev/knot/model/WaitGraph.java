@@ -29,10 +29,15 @@ public final class WaitGraph {
     private final boolean ownersListed;
     private final Map<String, List<String>> notes;
     private final java.util.Set<Resource> holdersComplete;
+    private final Map<Resource, String> releasersComplete;
+    private final Map<String, ThreadNode> threadObjects;
 
     WaitGraph(ThreadDump dump, List<ThreadNode> threads, Map<String, Resource> resources, List<Edge> edges,
-              boolean ownersListed, Map<String, List<String>> notes, java.util.Set<Resource> holdersComplete) {
+              boolean ownersListed, Map<String, List<String>> notes, java.util.Set<Resource> holdersComplete,
+              Map<Resource, String> releasersComplete, Map<String, ThreadNode> threadObjects) {
+        this.threadObjects = Map.copyOf(threadObjects);
         this.notes = Map.copyOf(notes);
+        this.releasersComplete = Map.copyOf(releasersComplete);
         this.holdersComplete = java.util.Set.copyOf(holdersComplete);
         this.dump = dump;
         this.threads = List.copyOf(threads);
@@ -124,6 +129,19 @@ public final class WaitGraph {
     /** A live snapshot saw every holder of this resource (its certain held-by edges are all there is). */
     public boolean holdersComplete(Resource r) {
         return holdersComplete.contains(r);
+    }
+
+    /**
+     * Why the certain can-be-released-by edges of this resource name every thread that could release it (what
+     * tracking saw, e.g. "tracked since the JVM started: only these threads ever took from …"), or null.
+     */
+    public String releasersComplete(Resource r) {
+        return releasersComplete.get(r);
+    }
+
+    /** The thread whose end a join on this resource waits for (a live snapshot matched its Thread object), or null. */
+    public ThreadNode joinedThread(Resource r) {
+        return r.kind() == ResourceKind.THREAD_EXIT ? threadObjects.get(r.key()) : null;
     }
 
     /** True for a live snapshot, where permits, read locks and runners are facts rather than inferences. */

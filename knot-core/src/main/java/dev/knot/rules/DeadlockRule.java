@@ -168,21 +168,121 @@ final class DeadlockRule implements Rule {
         List<ThreadNode> others = members.subList(1, members.size());
         String summary = "\"" + t.name() + "\" waits for " + signal + " while holding a lock that " + Story.list(others)
                 + (others.size() == 1 ? " needs" : " need");
+        String fix = fixFor(w);
+        List<String> missing = new ArrayList<>();
+        String tracked = g.releasersComplete(w.resource());
+        if (tracked != null) story.add("  " + w.resource().label() + ": " + tracked);
+        List<ThreadNode> behind = new ArrayList<>();
+        String proof = nobodyElseCanRun(g, w, members, edges, behind, missing);
+        if (proof != null) {
+            String why = "Only a thread that runs can give " + signal + ". " + Story.list(others) + (others.size() == 1
+                    ? " is" : " are") + " blocked on a lock \"" + t.name() + "\" keeps while it waits, "
+                    + (behind.isEmpty() ? "" : Story.list(behind) + " wait" + (behind.size() == 1 ? "s" : "") + " behind them, ")
+                    + "and " + proof + ". Neither side can move.";
+            return new Finding(Kind.DEADLOCK, Certainty.CERTAIN, Story.names(members), summary, story, why, fix, List.of(),
+                    Story.names(behind), edges);
+        }
         String why = "Whoever would give " + signal + " is most likely among " + Story.list(others)
                 + ", and they are blocked on a lock \"" + t.name() + "\" keeps while it waits. "
                 + (g.activeThreads().isEmpty()
                     ? "No other thread in the dump is running, so nothing else can give it."
                     : "Unless another running thread (" + Story.list(g.activeThreads()) + ") gives it, neither side can move.");
-        String fix = fixFor(w);
-        List<String> missing = List.of("thread dumps do not say which thread would " + releaseVerb(w) + "; "
-                + Story.proofHint(g) + " to confirm");
         return new Finding(Kind.DEADLOCK, Certainty.LIKELY, Story.names(members), summary, story, why, fix, missing,
                 List.of(), edges);
+    }
+
+    /** JVM threads that run only JDK code, or application code only for a signal, a shutdown or a JMX listener. */
+    private static final Set<String> JVM_SERVICE = Set.of("Reference Handler", "Signal Dispatcher", "Service Thread",
+            "Monitor Deflation Thread", "Notification Thread", "Common-Cleaner", "Attach Listener", "Sweeper thread");
+
+    /**
+     * Who would give the signal is not recorded anywhere (who calls notify(), who will take from a queue), so the
+     * only proof is that no thread outside the group can ever run again: in a live snapshot listing every thread,
+     * every other thread waits without timeout for a lock or a thread end that only the group (or threads already
+     * shown stuck behind it) can give, or is one of the JVM's own service threads. Returns that proof in words,
+     * or null with what is missing added to {@code missing}; fills {@code behind} with the threads stuck behind.
+     */
+    private static String nobodyElseCanRun(WaitGraph g, Edge w, List<ThreadNode> members, List<Edge> edges,
+                                           List<ThreadNode> behind, List<String> missing) {
+        String who = w.mode() == WaitMode.NOTIFY
+                ? "no tool can say which thread would call notify() on " + w.resource().label().replace("wait:", "")
+                : g.live() ? "who will " + releaseVerb(w) + " is not recorded (tracking knows only who did so before)"
+                : "thread dumps do not say which thread would " + releaseVerb(w);
+        if (!g.live()) {
+            missing.add(who + "; " + Story.attachHint() + ": it proves it when no other thread can run");
+            return null;
+        }
+        for (Edge e : edges) {
+            // who can release is what the proof below replaces; the waits and the held lock must be facts
+            if (e.type() != Edge.Type.CAN_BE_RELEASED_BY && e.certainty() != Certainty.CERTAIN) {
+                missing.add(who + ", and an edge of this cycle is inferred: " + String.join("; ", e.evidence()));
+                return null;
+            }
+        }
+        if (g.mayHideVirtualThreads()) {
+            missing.add(who + ", and the snapshot could not list every virtual thread, so another thread may still run");
+            return null;
+        }
+        Set<ThreadNode> closed = new java.util.HashSet<>(members);
+        for (boolean grew = true; grew; ) {
+            grew = false;
+            for (ThreadNode u : g.threads()) {
+                if (!closed.contains(u) && waitsOnlyFor(g, u, closed)) {
+                    closed.add(u);
+                    behind.add(u);
+                    grew = true;
+                }
+            }
+        }
+        boolean noFinalizers = g.notes(dev.knot.input.LiveFact.JVM).contains(dev.knot.input.LiveFact.NO_APPLICATION_FINALIZERS);
+        List<ThreadNode> free = new ArrayList<>();
+        for (ThreadNode u : g.threads()) {
+            if (!closed.contains(u) && !jvmService(u, noFinalizers)) free.add(u);
+        }
+        if (!free.isEmpty()) {
+            missing.add(who + "; it would be certain if no other thread could run, but " + Story.list(free)
+                    + (free.size() == 1 ? " is" : " are") + " not blocked behind these threads and could");
+            return null;
+        }
+        return "no other thread can run: the live snapshot lists every thread, and each other one is stuck behind them"
+                + " or is a JVM service thread (these run application code only for a signal handler, a shutdown hook or"
+                + " a JMX notification listener; no application object awaits finalization)";
+    }
+
+    /** u waits without timeout, for certain, for a lock or a thread end whose every holder is in {@code closed}. */
+    private static boolean waitsOnlyFor(WaitGraph g, ThreadNode u, Set<ThreadNode> closed) {
+        Edge w = g.waitOf(u);
+        if (w == null || w.timed() || w.certainty() != Certainty.CERTAIN) return false;
+        ResourceKind k = w.resource().kind();
+        if (k != ResourceKind.MONITOR && k != ResourceKind.EXCLUSIVE_LOCK && k != ResourceKind.CLASS_INIT
+                && k != ResourceKind.THREAD_EXIT) {
+            return false;
+        }
+        if (k == ResourceKind.THREAD_EXIT) return closed.contains(g.joinedThread(w.resource()));
+        List<Edge> u2 = g.unblockers(w.resource());
+        if (u2.isEmpty()) return false;
+        for (Edge e : u2) {
+            if (e.certainty() != Certainty.CERTAIN || !closed.contains(e.thread())) return false;
+        }
+        return true;
+    }
+
+    private static boolean jvmService(ThreadNode u, boolean noFinalizers) {
+        if (u.role() != dev.knot.model.Role.SYSTEM) return false;
+        String n = u.name();
+        if (JVM_SERVICE.contains(n) || n.contains("CompilerThread")) return true;
+        if (n.equals("Finalizer")) return noFinalizers && u.state() == dev.knot.input.ThreadState.WAITING;
+        if (u.dumped().id().isEmpty() && u.frames().isEmpty()) return true; // VM, GC and compiler threads (jstack)
+        for (dev.knot.input.StackFrame f : u.frames()) {
+            if (f.className().endsWith(".knot.live.LiveSnapshot")) return true; // the thread taking this snapshot
+        }
+        return false;
     }
 
     static String signalOf(Edge w) {
         switch (w.mode()) {
             case PUT: return "space in " + w.resource().label();
+            case TAKE: return "an element of " + w.resource().label();
             case NOTIFY: return "a notify on " + w.resource().label().replace("wait:", "");
             case ACQUIRE: return "a permit of " + w.resource().label();
             case AWAIT: return "a signal on " + w.resource().label();
@@ -196,6 +296,7 @@ final class DeadlockRule implements Rule {
             case PUT: return "take from the queue";
             case NOTIFY: return "call notify";
             case ACQUIRE: return "release a permit";
+            case TAKE: return "put into the queue";
             case GET: return "complete the future";
             default: return "signal it";
         }

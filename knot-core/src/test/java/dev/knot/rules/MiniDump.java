@@ -77,6 +77,17 @@ final class MiniDump {
         return Analyzer.analyze(DumpReader.orderByTime(all));
     }
 
+    /** As a live snapshot with these facts (thread ids are "20", "21", … in the order threads were added). */
+    Report analyzeLive(List<dev.knot.input.LiveFact> facts) {
+        try {
+            dev.knot.input.ThreadDump d = DumpReader.read("live", new ByteArrayInputStream(text().getBytes(StandardCharsets.UTF_8))).get(0);
+            return Analyzer.analyze(List.of(new dev.knot.input.ThreadDump("pid 1", dev.knot.input.DumpFormat.LIVE, d.time(),
+                    "1", d.jvmVersion(), d.threads(), d.jdkDeadlocks(), d.warnings(), facts)));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
     static List<String> keys(Report r) {
         return r.findings().stream().map(MiniDump::key).collect(Collectors.toList());
     }

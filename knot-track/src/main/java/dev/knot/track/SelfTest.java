@@ -2,6 +2,7 @@ package dev.knot.track;
 
 import dev.knot.track.boot.KnotTracker;
 import dev.knot.track.boot.ThreadState;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import dev.knot.track.boot.FailureLog;
@@ -97,16 +98,33 @@ final class SelfTest {
 
     private static void queues() throws Exception {
         ThreadState me = KnotTracker.current();
-        BlockingQueue<?>[] qs = {new ArrayBlockingQueue<>(1), new LinkedBlockingQueue<>(1), new LinkedBlockingDeque<>(1)};
-        for (BlockingQueue<?> q0 : qs) {
-            @SuppressWarnings("unchecked")
-            BlockingQueue<Object> q = (BlockingQueue<Object>) q0;
+        List<java.util.function.Supplier<BlockingQueue<Object>>> kinds = List.of(() -> new ArrayBlockingQueue<>(1),
+                () -> new LinkedBlockingQueue<>(1), () -> new LinkedBlockingDeque<>(1));
+        for (java.util.function.Supplier<BlockingQueue<Object>> kind : kinds) {
+            BlockingQueue<Object> q = kind.get();
             String name = q.getClass().getSimpleName();
             q.put("x");
             check(contains(me.producedQueues(), q), name + ".put was not seen");
             check(q.take().equals("x"), name + ".take returned something else");
             check(contains(me.consumedQueues(), q), name + ".take was not seen");
             check(q.offer("y") && !q.offer("z") && "y".equals(q.poll()) && q.poll() == null, name + " offer/poll misbehave");
+            // every other removal must count as consuming too, or a complete consumer set could be claimed wrongly
+            q = kind.get();
+            q.offer("a");
+            check(q.remove("a") && contains(me.consumedQueues(), q), name + ".remove(Object) was not seen");
+            q = kind.get();
+            q.offer("a");
+            q.clear();
+            check(q.isEmpty() && contains(me.consumedQueues(), q), name + ".clear was not seen");
+            q = kind.get();
+            q.offer("a");
+            java.util.Iterator<Object> it = q.iterator();
+            it.next();
+            it.remove();
+            check(q.isEmpty() && contains(me.consumedQueues(), q), name + " iterator removal was not seen");
+            q = kind.get();
+            q.offer("a");
+            check(q.removeIf("a"::equals) && contains(me.consumedQueues(), q), name + ".removeIf was not seen");
         }
     }
 

@@ -104,6 +104,7 @@ final class TrackTransformer implements ClassFileTransformer {
                 m.put("poll()" + O, Hook.CONSUMES);
                 m.put("poll(J" + TU + ")" + O, Hook.CONSUMES);
                 m.put("drainTo(Ljava/util/Collection;I)I", Hook.CONSUMES);
+                removals(m, q);
                 p.put(q, m);
             }
             Map<String, Hook> m = new LinkedHashMap<>();
@@ -116,6 +117,7 @@ final class TrackTransformer implements ClassFileTransformer {
                 m.put("poll" + end + "(J" + TU + ")" + O, Hook.CONSUMES);
             }
             m.put("drainTo(Ljava/util/Collection;I)I", Hook.CONSUMES);
+            removals(m, LBD);
             p.put(LBD, m);
         }
         if (o.futures()) {
@@ -175,6 +177,18 @@ final class TrackTransformer implements ClassFileTransformer {
             add(out, CF, "unipush(L" + CF + "$Completion;)V", Hook.OBSERVES_EXIT);
         }
         return out;
+    }
+
+    /**
+     * Every other way to make space (remove(Object) and iterator removal go through removeAt/unlink): a thread that
+     * frees space only through these counts as a consumer, so a complete consumer set can be claimed.
+     */
+    private static void removals(Map<String, Hook> m, String q) {
+        String node = "L" + q + "$Node;";
+        m.put(q.equals(ABQ) ? "removeAt(I)V" : q.equals(LBQ) ? "unlink(" + node + node + ")V" : "unlink(" + node + ")V",
+                Hook.CONSUMES);
+        m.put("clear()V", Hook.CONSUMES);
+        m.put("bulkRemove(Ljava/util/function/Predicate;)Z", Hook.CONSUMES);
     }
 
     private static void add(Map<String, Map<String, List<Hook>>> p, String cls, String method, Hook h) {

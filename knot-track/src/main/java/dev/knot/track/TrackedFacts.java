@@ -23,7 +23,9 @@ import java.util.concurrent.locks.LockSupport;
  *       future's supplyAsync/runAsync task, or the one of a future it depends on through thenApply, thenCompose …):
  *       {@code RUNS} for the thread running that task; {@code QUEUED_FOR} each worker of the ThreadPoolExecutor whose
  *       queue holds it when the pool cannot add workers; otherwise {@code STATE}.</li>
- *   <li>Threads waiting on a bounded queue's condition: {@code STATE} "producers …; consumers …".</li>
+ *   <li>Threads waiting on a bounded queue's condition: {@code STATE} "producers …; consumers …", {@code RELEASES}
+ *       for each consumer (waiting for space) or producer (waiting for an element), and {@code RELEASERS_COMPLETE}
+ *       when tracking started with the JVM and no thread's ring of recent queues overflowed.</li>
  * </ul>
  * Object ids are the ones the snapshot gives the object a thread parks on ({@code Class@hexIdentityHash}): the
  * semaphore's sync, the CompletableFuture$Signaller, the queue's condition. Reads fields only; never throws out of
@@ -376,9 +378,43 @@ public final class TrackedFacts implements LiveSnapshot.FactSource {
             for (Object b : blockers.values()) {
                 Object q = queueOfCondition.get(b);
                 if (q == null || done.put(b, Boolean.TRUE) != null) continue;
-                state(id(b), "tracking: " + label(q) + ": producers " + names(producers.get(q)) + "; consumers "
+                String id = id(b);
+                String label = label(q);
+                state(id, "tracking: " + label + ": producers " + names(producers.get(q)) + "; consumers "
                         + names(consumers.get(q)));
+                boolean forSpace = b == fields.get(q, "notFull");
+                releasers(id, label, forSpace, forSpace ? consumers.get(q) : producers.get(q));
             }
+        }
+
+        /**
+         * Those waiting for space are released by the queue's consumers, those waiting for an element by its
+         * producers: RELEASES for each, and RELEASERS_COMPLETE when tracking can tell it has seen them all.
+         */
+        void releasers(String id, String label, boolean forSpace, List<ThreadState> rel) {
+            String did = forSpace ? "took from " : "put into ";
+            List<ThreadState> ss = rel == null ? List.of() : rel;
+            for (ThreadState s : ss) {
+                out.add(new LiveFact(LiveFact.Kind.RELEASES, id, Long.toString(s.threadId()), did + label + " (tracked)"));
+            }
+            if (!KnotTracker.sawAllQueueOps()) {
+                state(id, "tracking: attached to the running JVM, so threads that " + did.strip() + " it before are not known");
+                return;
+            }
+            List<ThreadState> forgot = new ArrayList<>();
+            for (ThreadState s : states) {
+                if (!s.ended() && (forSpace ? s.forgotConsumed() : s.forgotProduced())) forgot.add(s);
+            }
+            if (!forgot.isEmpty()) {
+                state(id, "tracking: " + names(forgot) + " " + did.strip() + " more than " + ThreadState.RING
+                        + " queues, so tracking may have forgotten that " + (forgot.size() == 1 ? "it" : "they") + " "
+                        + did + "this one");
+                return;
+            }
+            if (ss.isEmpty()) return;
+            out.add(new LiveFact(LiveFact.Kind.RELEASERS_COMPLETE, id, "", "tracked since the JVM started: " + names(ss)
+                    + (ss.size() == 1 ? " is the only live thread that ever " : " are the only live threads that ever ")
+                    + did + label));
         }
 
         String label(Object q) {

@@ -106,7 +106,7 @@ public final class KnotTracker {
         }
     }
 
-    /** On entry of take/poll/drainTo. */
+    /** On entry of take/poll/drainTo and of every other removal (removeAt/unlink, clear, bulkRemove). */
     public static void consumes(Object queue) {
         if (!enabled || queue == null) return;
         try {
@@ -245,6 +245,14 @@ public final class KnotTracker {
     /** Did tracking see every permit of this semaphore (its sync) being taken? */
     public static boolean sawAllPermits(Object sync) {
         return semaphores && fromStart && installed && sync != null;
+    }
+
+    /**
+     * Did tracking see every put/offer and every removal (take, poll, drainTo, remove, clear, removeIf, iterator
+     * removal) of every tracked queue since the JVM started? Per-thread rings may still have forgotten some.
+     */
+    public static boolean sawAllQueueOps() {
+        return queues && fromStart && installed;
     }
 
     /** Did a thread release permits of this semaphore that it had not acquired (hand-off or signalling use)? */

@@ -30,8 +30,10 @@ public final class ThreadState {
 
     private Object[] produced;
     private int producedNext;
+    private boolean producedForgot; // the ring overwrote a queue: who produced into it is no longer complete
     private Object[] consumed;
     private int consumedNext;
+    private boolean consumedForgot;
 
     private final Object[] waits = new Object[STACK];
     private int waitDepth;
@@ -107,6 +109,7 @@ public final class ThreadState {
         for (Object o : r) {
             if (o == q) return;
         }
+        if (r[producedNext] != null) producedForgot = true;
         r[producedNext] = q;
         producedNext = (producedNext + 1) % RING;
     }
@@ -117,6 +120,7 @@ public final class ThreadState {
         for (Object o : r) {
             if (o == q) return;
         }
+        if (r[consumedNext] != null) consumedForgot = true;
         r[consumedNext] = q;
         consumedNext = (consumedNext + 1) % RING;
     }
@@ -196,6 +200,16 @@ public final class ThreadState {
     public Object[] consumedQueues() {
         Object[] r = consumed;
         return r == null ? new Object[0] : r.clone();
+    }
+
+    /** This thread put into more than {@link #RING} queues, so some it put into may be missing above. */
+    public boolean forgotProduced() {
+        return producedForgot;
+    }
+
+    /** This thread took from more than {@link #RING} queues, so some it took from may be missing above. */
+    public boolean forgotConsumed() {
+        return consumedForgot;
     }
 
     /** The CompletableFuture this thread waits on in join/get, or null. */

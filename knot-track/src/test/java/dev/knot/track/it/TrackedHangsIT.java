@@ -211,7 +211,51 @@ class TrackedHangsIT {
         String cond = blockerId(producer);
         assertTrue(has(d, LiveFact.Kind.STATE, cond, "(1 of 1): producers \"trk-producer\"; consumers \"trk-consumer\""),
                 facts(d, cond));
+        assertTrue(has(d, LiveFact.Kind.RELEASES, cond, "took from java.util.concurrent.ArrayBlockingQueue@"), facts(d, cond));
         never.countDown();
+    }
+
+    @Test
+    void consumersBlockedBehindAProducerOnAFullQueueAreAllItsReleasers() {
+        ArrayBlockingQueue<String> q = new ArrayBlockingQueue<>(1);
+        Object stats = new Object();
+        CountDownLatch tookOnce = new CountDownLatch(1);
+        CountDownLatch producerStuck = new CountDownLatch(1);
+        Thread packer = daemon("trk-packer", () -> {
+            try {
+                q.poll();
+                tookOnce.countDown();
+                producerStuck.await();
+                synchronized (stats) {
+                    q.take();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        await(tookOnce);
+        Thread intake = daemon("trk-intake", () -> {
+            try {
+                synchronized (stats) {
+                    q.put("a");
+                    q.put("b");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        awaitParkedOn(intake, "java.util.concurrent.locks.AbstractQueuedSynchronizer$ConditionObject");
+        producerStuck.countDown();
+        Instant end = Instant.now().plus(Duration.ofSeconds(10));
+        while (packer.getState() != Thread.State.BLOCKED && Instant.now().isBefore(end)) Thread.onSpinWait();
+        ThreadDump d = LiveSnapshot.take("this JVM");
+        String cond = blockerId(intake);
+        assertTrue(has(d, LiveFact.Kind.RELEASES, cond, "took from"), facts(d, cond));
+        assertTrue(has(d, LiveFact.Kind.RELEASERS_COMPLETE, cond, "tracked since the JVM started: \"trk-packer\" is the only live"
+                + " thread that ever took from java.util.concurrent.ArrayBlockingQueue@"), facts(d, cond));
+        Finding f = finding(Analyzer.analyze(List.of(d)), x -> x.threads().contains("trk-intake"));
+        assertEquals(List.of("trk-intake", "trk-packer"), f.threads(), f.summary());
+        assertTrue(f.edges().stream().allMatch(e -> e.certainty() == Certainty.CERTAIN), f.edges().toString());
     }
 
     // ---- installation ---------------------------------------------------------------------------------------
