@@ -52,15 +52,24 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--progress", description = "Show a progress bar for large inputs even when stderr is not a terminal.")
     boolean forceProgress;
 
+    /** Set (to anything) to get the phases of a run on stderr: what knot-bench and a curious user need. */
+    static final String TIMINGS_ENV = "KNOT_TIMINGS";
+
+    /** When this class was loaded: the start of Knot's own work, a little after the JVM's start. */
+    private static final long CREATED_NANOS = System.nanoTime();
+
     @Override
     public Integer call() {
+        long started = System.nanoTime();
         PrintWriter err = spec.commandLine().getErr();
         if (!output.valid(err, "analyze")) return ExitCodes.USAGE;
+        Early early = files.size() == 1 ? Early.take(files.get(0)) : null;
         List<ThreadDump> dumps = new ArrayList<>();
         int unreadable = 0;
         for (String f : files) {
             try {
-                dumps.addAll(read(f));
+                if (early != null) early.rethrow();
+                dumps.addAll(early != null ? early.dumps() : read(f));
             } catch (UnreadableInputException e) {
                 err.println("knot: " + e.getMessage());
                 unreadable++;
@@ -68,16 +77,25 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
         err.flush();
         if (dumps.isEmpty()) return ExitCodes.UNREADABLE_INPUT;
-        Report report = Analyzer.analyze(DumpReader.orderByTime(dumps));
+        long read = System.nanoTime();
+        Report report = early != null ? early.report() : Analyzer.analyze(DumpReader.orderByTime(dumps));
+        long analysed = System.nanoTime();
         output.render(report);
+        if (System.getenv(TIMINGS_ENV) != null) {
+            long rendered = System.nanoTime();
+            long sinceStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
+            err.printf("knot: timings: JVM up %d ms; in knot: set-up %d ms, read %d ms, analysis %d ms, output %d ms%s%n",
+                    sinceStart, (started - CREATED_NANOS) / 1_000_000, (read - started) / 1_000_000,
+                    (analysed - read) / 1_000_000, (rendered - analysed) / 1_000_000,
+                    early != null ? " (read and analysed while the command line was parsed)" : "");
+            err.flush();
+        }
         if (report.hangFound()) return ExitCodes.HANG;
         return unreadable > 0 ? ExitCodes.UNREADABLE_INPUT : ExitCodes.OK;
     }
 
     private List<ThreadDump> read(String f) throws UnreadableInputException {
         if (f.equals("-")) return DumpReader.read("<stdin>", System.in);
-        List<ThreadDump> early = EarlyRead.take(f);
-        if (early != null) return early;
         return readFile(f, forceProgress || Terminal.interactive());
     }
 
@@ -107,44 +125,58 @@ final class AnalyzeCommand implements Callable<Integer> {
     }
 
     /**
-     * Starts reading the first big input file while the command line is still being parsed: picocli's set-up
-     * takes ~0.1 s of a cold start, time in which the second core would idle. Only for {@code knot analyze}
-     * without a progress bar; what {@link #take} hands out is exactly what {@link #readFile} returns.
+     * The analysis of a single big input, started before the command line is parsed: picocli's set-up takes
+     * ~0.1 s of a cold start (its classes predate class-data sharing), time in which the other core would idle.
+     * Only for {@code knot analyze} with one existing file over the progress threshold and no progress bar; the
+     * command uses it only if its parsed arguments name that same single file, and the result is exactly what
+     * reading and analysing it afterwards would give (errors included).
+     *
+     * @param failure the input's one-line error, else null
      */
-    static final class EarlyRead {
+    record Early(List<ThreadDump> dumps, Report report, UnreadableInputException failure) {
         private static volatile String file;
-        private static volatile FutureTask<List<ThreadDump>> task;
+        private static volatile FutureTask<Early> task;
 
-        private EarlyRead() {
+        void rethrow() throws UnreadableInputException {
+            if (failure != null) throw failure;
         }
 
         static void start(String[] args) {
             if (args.length < 2 || !args[0].equals("analyze") || Terminal.interactive()) return;
+            String candidate = null;
             for (int i = 1; i < args.length; i++) {
-                if (args[i].equals("--progress") || args[i].equals("--")) return;
-            }
-            for (int i = 1; i < args.length; i++) {
-                String f = args[i];
-                if (f.startsWith("-")) continue;
+                String a = args[i];
+                if (a.equals("--progress") || a.equals("--") || a.equals("-")) return;
+                if (a.startsWith("-")) continue;
                 try {
-                    Path p = Path.of(f);
-                    if (!Files.isRegularFile(p) || Files.size(p) <= PROGRESS_THRESHOLD_BYTES) continue;
+                    Path p = Path.of(a);
+                    if (!Files.exists(p)) continue; // an option's value, or a missing file the command will report
+                    if (candidate != null || !Files.isRegularFile(p) || Files.size(p) <= PROGRESS_THRESHOLD_BYTES) return;
+                    candidate = a;
                 } catch (IOException | RuntimeException e) {
-                    continue; // not a path this can read early: the command reads it and reports the problem
+                    return;
                 }
-                FutureTask<List<ThreadDump>> t = new FutureTask<>(() -> readFile(f, false));
-                file = f;
-                task = t;
-                Thread reader = new Thread(t, "knot-early-read");
-                reader.setDaemon(true);
-                reader.start();
-                return;
             }
+            if (candidate == null) return;
+            String f = candidate;
+            FutureTask<Early> t = new FutureTask<>(() -> {
+                try {
+                    List<ThreadDump> dumps = readFile(f, false);
+                    return new Early(dumps, Analyzer.analyze(DumpReader.orderByTime(dumps)), null);
+                } catch (UnreadableInputException e) {
+                    return new Early(List.of(), null, e);
+                }
+            });
+            file = f;
+            task = t;
+            Thread worker = new Thread(t, "knot-early-analysis");
+            worker.setDaemon(true);
+            worker.start();
         }
 
-        /** The early result for {@code f}, or null if it was not read early. */
-        static List<ThreadDump> take(String f) throws UnreadableInputException {
-            FutureTask<List<ThreadDump>> t = task;
+        /** The early result for {@code f}, or null if it was not started for that file. */
+        static Early take(String f) {
+            FutureTask<Early> t = task;
             if (t == null || !f.equals(file)) return null;
             task = null;
             try {
@@ -154,7 +186,6 @@ final class AnalyzeCommand implements Callable<Integer> {
                 t.cancel(true);
                 return null;
             } catch (ExecutionException e) {
-                if (e.getCause() instanceof UnreadableInputException u) throw u;
                 if (e.getCause() instanceof RuntimeException r) throw r;
                 if (e.getCause() instanceof Error err) throw err;
                 throw new IllegalStateException(e.getCause());

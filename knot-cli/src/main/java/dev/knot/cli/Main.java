@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 public final class Main {
 
     public static void main(String[] args) {
-        AnalyzeCommand.EarlyRead.start(args);
+        AnalyzeCommand.Early.start(args);
         System.exit(run(args));
     }
 

@@ -61,9 +61,9 @@ class AnalyzeCommandTest {
         return p;
     }
 
-    /** A big file read while the command line is parsed gives the same report as one read afterwards. */
+    /** A big file analysed while the command line is parsed gives the same report as one analysed afterwards. */
     @Test
-    void aBigInputReadEarlyGivesTheSameReport() throws Exception {
+    void aBigInputAnalysedEarlyGivesTheSameReport() throws Exception {
         String one = Files.readString(resource("jdk25-jstack-l.txt"));
         int firstThread = one.indexOf("\n\"") + 1;
         StringBuilder big = new StringBuilder(one);
@@ -72,16 +72,24 @@ class AnalyzeCommandTest {
         }
         Path file = dir.resolve("big.txt");
         Files.writeString(file, big);
-        Path small = resource("jdk17-jstack-l.txt");
-        Run late = knot("analyze", "--format", "json", file.toString(), small.toString());
-        AnalyzeCommand.EarlyRead.start(new String[] {"analyze", "--format", "json", file.toString(), small.toString()});
-        Run early = knot("analyze", "--format", "json", file.toString(), small.toString());
+        String[] args = {"analyze", "--format", "json", file.toString()};
+        Run late = knot(args);
+        AnalyzeCommand.Early.start(args);
+        Run early = knot(args);
         assertEquals(ExitCodes.HANG, late.exit(), late.err());
         assertEquals(late, early);
-        assertEquals(null, AnalyzeCommand.EarlyRead.take(file.toString()), "handed out once");
-        Files.delete(file);
-        AnalyzeCommand.EarlyRead.start(new String[] {"analyze", file.toString()});
-        assertEquals(null, AnalyzeCommand.EarlyRead.take(file.toString()), "a missing file is left to the command");
+        assertEquals(null, AnalyzeCommand.Early.take(file.toString()), "handed out once");
+
+        Path small = resource("jdk17-jstack-l.txt");
+        AnalyzeCommand.Early.start(new String[] {"analyze", file.toString(), small.toString()});
+        assertEquals(null, AnalyzeCommand.Early.take(file.toString()), "two inputs: analysed together, later");
+
+        Files.writeString(file, "\u0000".repeat((int) AnalyzeCommand.PROGRESS_THRESHOLD_BYTES + 1));
+        Run lateError = knot("analyze", file.toString());
+        AnalyzeCommand.Early.start(new String[] {"analyze", file.toString()});
+        Run earlyError = knot("analyze", file.toString());
+        assertEquals(ExitCodes.UNREADABLE_INPUT, lateError.exit(), lateError.err());
+        assertEquals(lateError, earlyError);
     }
 
     @Test
