@@ -127,8 +127,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     /**
      * The analysis of a single big input, started before the command line is parsed: picocli's set-up takes
      * ~0.1 s of a cold start (its classes predate class-data sharing), time in which the other core would idle.
-     * Only for {@code knot analyze} with one existing file over the progress threshold and no progress bar; the
-     * command uses it only if its parsed arguments name that same single file, and the result is exactly what
+     * Only for {@code knot analyze} with one existing file over the progress threshold; the command uses it only if its parsed arguments name that same single file, and the result is exactly what
      * reading and analysing it afterwards would give (errors included).
      *
      * @param failure the input's one-line error, else null
@@ -142,11 +141,13 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
 
         static void start(String[] args) {
-            if (args.length < 2 || !args[0].equals("analyze") || Terminal.interactive()) return;
+            if (args.length < 2 || !args[0].equals("analyze")) return;
             String candidate = null;
+            boolean progress = Terminal.interactive();
             for (int i = 1; i < args.length; i++) {
                 String a = args[i];
-                if (a.equals("--progress") || a.equals("--") || a.equals("-")) return;
+                if (a.equals("--") || a.equals("-")) return;
+                if (a.equals("--progress")) progress = true;
                 if (a.startsWith("-")) continue;
                 try {
                     Path p = Path.of(a);
@@ -159,9 +160,10 @@ final class AnalyzeCommand implements Callable<Integer> {
             }
             if (candidate == null) return;
             String f = candidate;
+            boolean withProgress = progress;
             FutureTask<Early> t = new FutureTask<>(() -> {
                 try {
-                    List<ThreadDump> dumps = readFile(f, false);
+                    List<ThreadDump> dumps = readFile(f, withProgress);
                     return new Early(dumps, Analyzer.analyze(DumpReader.orderByTime(dumps)), null);
                 } catch (UnreadableInputException e) {
                     return new Early(List.of(), null, e);
