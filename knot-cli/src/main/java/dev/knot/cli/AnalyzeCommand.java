@@ -127,8 +127,9 @@ final class AnalyzeCommand implements Callable<Integer> {
     /**
      * The analysis of a single big input, started before the command line is parsed: picocli's set-up takes
      * ~0.1 s of a cold start (its classes predate class-data sharing), time in which the other core would idle.
-     * Only for {@code knot analyze} with one existing file over the progress threshold; the command uses it only if its parsed arguments name that same single file, and the result is exactly what
-     * reading and analysing it afterwards would give (errors included).
+     * Only for {@code knot analyze} with one existing file over the progress threshold; the command uses it only
+     * if its parsed arguments name that same single file, and the result is exactly what reading and analysing it
+     * afterwards would give (errors and progress bar included).
      *
      * @param failure the input's one-line error, else null
      */
