@@ -5,6 +5,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -67,7 +68,9 @@ final class JstackTextParser {
     private static Scan decodeAndScan(String source, byte[] bytes, int from, int to, Decoder decoder) {
         String text = decoder.decode(bytes, from, to);
         if (text == null) return null;
-        Scan scan = new Scan(source, text, 0, text.length());
+        // Valid UTF-8 decodes to as many characters as bytes only when every byte is ASCII.
+        boolean ascii = text.length() == to - from;
+        Scan scan = new Scan(source, text, 0, text.length(), ascii ? bytes : null, from);
         scan.scan();
         return scan;
     }
@@ -164,12 +167,23 @@ final class JstackTextParser {
         /** Per dump in {@link #dumps}: lines skipped inside stacks, and the first of them (or -1). */
         private final List<int[]> skipped = new ArrayList<>();
 
+        /** The text's characters as bytes ({@code text.charAt(k) == ascii[asciiBase + k]}) when it is ASCII, else null. */
+        private final byte[] ascii;
+        private final int asciiBase;
+
         /** Reads {@code text[start, end)}. */
         Scan(String source, String text, int start, int end) {
+            this(source, text, start, end, null, 0);
+        }
+
+        /** The same, with the bytes {@code text} was decoded from when every one of them is ASCII. */
+        Scan(String source, String text, int start, int end, byte[] ascii, int asciiBase) {
             this.source = source;
             this.text = text;
             this.start = start;
             this.end = end;
+            this.ascii = ascii;
+            this.asciiBase = asciiBase;
         }
 
         List<ThreadDump> run() {
@@ -531,6 +545,7 @@ final class JstackTextParser {
          */
         private boolean frameLine(int from, int eol) {
             if (thread == null || inDeadlockSection || from >= eol) return false;
+            if (ascii != null) return frameLineAscii(from, eol);
             char c0 = text.charAt(from);
             if (c0 != '\t' && c0 != ' ') return false;
             int i = from;
@@ -543,6 +558,34 @@ final class JstackTextParser {
                 f = parseFrame(text.substring(i, end), List.of());
                 if (f == null) return false; // let the general path count it as skipped
                 cache.put(text, i, end, f);
+            }
+            closeFrame();
+            frame = f;
+            frameLocks = null;
+            inOwnable = false;
+            return true;
+        }
+
+        /**
+         * {@link #frameLine} on the bytes: most of a big dump is frame lines, and reading bytes is several times
+         * cheaper than {@code charAt} in the quick compiler's code that a short run executes.
+         */
+        private boolean frameLineAscii(int lineFrom, int lineEnd) {
+            byte[] b = ascii;
+            int from = asciiBase + lineFrom;
+            int eol = asciiBase + lineEnd;
+            byte c0 = b[from];
+            if (c0 != '\t' && c0 != ' ') return false;
+            int i = from;
+            while (i < eol && (b[i] == ' ' || b[i] == '\t')) i++;
+            int end = eol > i && b[eol - 1] == '\r' ? eol - 1 : eol;
+            while (end > i && b[end - 1] == ' ') end--;
+            if (end - i < 4 || b[i] != 'a' || b[i + 1] != 't' || b[i + 2] != ' ') return false;
+            StackFrame f = cache.get(b, i, end);
+            if (f == null) {
+                f = parseFrame(text.substring(i - asciiBase, end - asciiBase), List.of());
+                if (f == null) return false;
+                cache.put(b, i, end, f);
             }
             closeFrame();
             frame = f;
@@ -724,6 +767,7 @@ final class JstackTextParser {
         static final int MAX = 1 << 20;
         private StackFrame[] frames = new StackFrame[1 << 12];
         private int[] hashes = new int[1 << 12];
+        private byte[][] keys = new byte[1 << 12][];  // the lines' bytes, for the byte form
         private int size;
 
         StackFrame get(String text, int from, int to) {
@@ -739,25 +783,46 @@ final class JstackTextParser {
         void put(String text, int from, int to, StackFrame f) {
             if (size >= MAX) return;
             if (2 * (size + 1) > frames.length) grow();
-            insert(hash(text, from, to), f);
+            insert(hash(text, from, to), f, null);
             size++;
         }
 
-        private void insert(int h, StackFrame f) {
+        /** {@link #get(String, int, int)} for a line given as ASCII bytes; use one form per cache. */
+        StackFrame get(byte[] b, int from, int to) {
+            int h = hash(b, from, to);
+            int mask = frames.length - 1;
+            for (int i = h & mask; ; i = (i + 1) & mask) {
+                StackFrame f = frames[i];
+                if (f == null) return null;
+                if (hashes[i] == h && Arrays.equals(keys[i], 0, keys[i].length, b, from, to)) return f;
+            }
+        }
+
+        void put(byte[] b, int from, int to, StackFrame f) {
+            if (size >= MAX) return;
+            if (2 * (size + 1) > frames.length) grow();
+            insert(hash(b, from, to), f, Arrays.copyOfRange(b, from, to));
+            size++;
+        }
+
+        private void insert(int h, StackFrame f, byte[] key) {
             int mask = frames.length - 1;
             int i = h & mask;
             while (frames[i] != null) i = (i + 1) & mask;
             frames[i] = f;
             hashes[i] = h;
+            keys[i] = key;
         }
 
         private void grow() {
             StackFrame[] oldFrames = frames;
             int[] oldHashes = hashes;
+            byte[][] oldKeys = keys;
             frames = new StackFrame[oldFrames.length * 2];
             hashes = new int[oldFrames.length * 2];
+            keys = new byte[oldFrames.length * 2][];
             for (int i = 0; i < oldFrames.length; i++) {
-                if (oldFrames[i] != null) insert(oldHashes[i], oldFrames[i]);
+                if (oldFrames[i] != null) insert(oldHashes[i], oldFrames[i], oldKeys[i]);
             }
         }
 
@@ -770,6 +835,15 @@ final class JstackTextParser {
             int tail = Math.max(from, to - 12);
             for (int i = from; i < tail; i += 3) h = 31 * h + text.charAt(i);
             for (int i = tail; i < to; i++) h = 31 * h + text.charAt(i);
+            return h ^ (h >>> 16);
+        }
+
+        /** The same hash over ASCII bytes (equal to the String form's for the same characters). */
+        private static int hash(byte[] b, int from, int to) {
+            int h = to - from;
+            int tail = Math.max(from, to - 12);
+            for (int i = from; i < tail; i += 3) h = 31 * h + b[i];
+            for (int i = tail; i < to; i++) h = 31 * h + b[i];
             return h ^ (h >>> 16);
         }
     }
