@@ -106,8 +106,8 @@ final class AnalyzeCommand implements Callable<Integer> {
             if (Files.isDirectory(p)) throw new UnreadableInputException(f, "is a directory, not a thread dump file");
             long size = Files.size(p);
             boolean progress = progressWanted && size > PROGRESS_THRESHOLD_BYTES;
+            if (!progress) return DumpReader.readFile(p, f);
             try (InputStream raw = Files.newInputStream(p)) {
-                if (!progress) return DumpReader.read(f, raw);
                 ProgressBarBuilder pb = new ProgressBarBuilder().setTaskName("reading " + p.getFileName())
                         .setStyle(ProgressBarStyle.ASCII).setUnit(" MB", 1 << 20).setInitialMax(size)
                         .setUpdateIntervalMillis(200).continuousUpdate();

@@ -38,10 +38,21 @@ public final class DumpReader {
 
     /** Reads a file; its path as given names it in messages. */
     public static List<ThreadDump> readFile(Path path) throws UnreadableInputException {
-        String source = path.toString();
+        return readFile(path, path.toString());
+    }
+
+    /** Reads a file; {@code source} names it in messages. */
+    public static List<ThreadDump> readFile(Path path, String source) throws UnreadableInputException {
         if (Files.isDirectory(path)) throw new UnreadableInputException(source, "is a directory");
-        try (InputStream in = Files.newInputStream(path)) {
-            return read(source, in);
+        try {
+            if (!Files.isRegularFile(path)) {
+                try (InputStream in = Files.newInputStream(path)) {   // a pipe or device: size unknown
+                    return read(source, in);
+                }
+            }
+            if (Files.size(path) > MAX_BYTES) throw tooLarge(source);
+            // one array of the file's size: a stream would be read in chunks and copied once more
+            return parseGuarded(ParseSupport.oneLine(source, 300), Files.readAllBytes(path));
         } catch (NoSuchFileException e) {
             throw new UnreadableInputException(source, "no such file");
         } catch (AccessDeniedException e) {
@@ -58,13 +69,17 @@ public final class DumpReader {
      */
     public static List<ThreadDump> read(String source, InputStream in) throws UnreadableInputException {
         String src = source == null || source.isBlank() ? "<input>" : ParseSupport.oneLine(source, 300);
+        byte[] bytes;
         try {
-            byte[] bytes;
-            try {
-                bytes = readAll(in, src);
-            } catch (IOException e) {
-                throw new UnreadableInputException(src, cannotRead(e));
-            }
+            bytes = readAll(in, src);
+        } catch (IOException e) {
+            throw new UnreadableInputException(src, cannotRead(e));
+        }
+        return parseGuarded(src, bytes);
+    }
+
+    private static List<ThreadDump> parseGuarded(String src, byte[] bytes) throws UnreadableInputException {
+        try {
             return parseBytes(src, bytes);
         } catch (RuntimeException | StackOverflowError e) {
             // A parser bug must not become a stack trace for the user (the cause is kept for tests and logs).

@@ -17,8 +17,8 @@ public final class Frames {
 
     /** Innermost non-platform frame, or the top frame if the stack is all JDK. */
     public static StackFrame applicationSite(List<StackFrame> frames) {
-        for (StackFrame f : frames) {
-            if (!isPlatform(f)) return f;
+        for (int i = 0; i < frames.size(); i++) {
+            if (!isPlatform(frames.get(i))) return frames.get(i);
         }
         return frames.isEmpty() ? null : frames.get(0);
     }
@@ -33,7 +33,8 @@ public final class Frames {
 
     /** True if some frame's class starts with {@code classPrefix} and its method is {@code method} (null: any). */
     public static boolean anywhere(List<StackFrame> frames, String classPrefix, String method) {
-        for (StackFrame f : frames) {
+        for (int i = 0; i < frames.size(); i++) {
+            StackFrame f = frames.get(i);
             if (f.className().startsWith(classPrefix) && (method == null || f.method().equals(method))) return true;
         }
         return false;

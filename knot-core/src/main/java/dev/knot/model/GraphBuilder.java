@@ -113,17 +113,21 @@ public final class GraphBuilder {
     private static void holds(DumpedThread d, List<Claim> out) {
         List<StackFrame> frames = d.frames();
         Set<String> waitingOn = null;
-        for (StackFrame f : frames) {
-            if (f.locks().isEmpty()) continue;
-            for (LockLine l : f.locks()) {
+        for (int fi = 0; fi < frames.size(); fi++) {
+            List<LockLine> locks = frames.get(fi).locks();
+            for (int li = 0; li < locks.size(); li++) {
+                LockLine l = locks.get(li);
                 if (l.action() != LockLine.Action.WAITING_ON) continue;
                 if (waitingOn == null) waitingOn = new HashSet<>();
                 waitingOn.add(l.object().id());
             }
         }
         Set<String> done = null;
-        for (StackFrame f : frames) {
-            for (LockLine l : f.locks()) {
+        for (int fi = 0; fi < frames.size(); fi++) {
+            StackFrame f = frames.get(fi);
+            List<LockLine> locks = f.locks();
+            for (int li = 0; li < locks.size(); li++) {
+                LockLine l = locks.get(li);
                 if (l.action() != LockLine.Action.LOCKED) continue;
                 String id = l.object().id();
                 // Object.wait() releases the monitor; jstack still prints "locked" for the frame that entered it.
@@ -157,7 +161,9 @@ public final class GraphBuilder {
         boolean timed = d.state() == ThreadState.TIMED_WAITING || Blockers.timedFrames(frames);
         for (int i = 0; i < frames.size(); i++) {
             StackFrame f = frames.get(i);
-            for (LockLine l : f.locks()) {
+            List<LockLine> locks = f.locks();
+            for (int li = 0; li < locks.size(); li++) {
+                LockLine l = locks.get(li);
                 switch (l.action()) {
                     case WAITING_TO_LOCK:
                     case WAITING_TO_RELOCK: {

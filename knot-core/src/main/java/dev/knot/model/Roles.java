@@ -41,18 +41,25 @@ final class Roles {
                 if (!o.className().endsWith("ThreadPoolExecutor$Worker")) return true;
             }
         }
-        for (StackFrame f : d.frames()) {
-            for (LockLine l : f.locks()) {
-                if (l.action() == LockLine.Action.LOCKED) {
-                    // the monitor a thread waits on in Object.wait() is released while it waits
-                    boolean released = false;
-                    for (StackFrame g : d.frames()) {
-                        for (LockLine m : g.locks()) {
-                            if (m.action() == LockLine.Action.WAITING_ON && m.object().id().equals(l.object().id())) released = true;
-                        }
-                    }
-                    if (!released) return true;
-                }
+        // indexed loops: the quick compiler a short run relies on allocates an iterator for every for-each
+        List<StackFrame> frames = d.frames();
+        for (int i = 0; i < frames.size(); i++) {
+            List<LockLine> locks = frames.get(i).locks();
+            for (int j = 0; j < locks.size(); j++) {
+                LockLine l = locks.get(j);
+                if (l.action() == LockLine.Action.LOCKED && !waitsOn(frames, l.object().id())) return true;
+            }
+        }
+        return false;
+    }
+
+    /** The monitor a thread waits on in Object.wait() is released while it waits. */
+    private static boolean waitsOn(List<StackFrame> frames, String id) {
+        for (int i = 0; i < frames.size(); i++) {
+            List<LockLine> locks = frames.get(i).locks();
+            for (int j = 0; j < locks.size(); j++) {
+                LockLine m = locks.get(j);
+                if (m.action() == LockLine.Action.WAITING_ON && m.object().id().equals(id)) return true;
             }
         }
         return false;
