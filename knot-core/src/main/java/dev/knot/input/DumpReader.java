@@ -136,11 +136,15 @@ public final class DumpReader {
      * {@link JstackTextParser#parseInTwo}). Null for anything else: other encodings and formats, no place to
      * cut, no threads; the caller then reads it the ordinary way, with all its checks and messages.
      */
-    private static List<ThreadDump> parseBigText(String source, byte[] bytes, List<String> notes) {
+    static List<ThreadDump> parseBigText(String source, byte[] bytes, List<String> notes) {
         if (utf16OrBom(bytes)) return null;
-        int headEnd = HEAD_BYTES;
-        while (headEnd > 0 && bytes[headEnd - 1] != '\n') headEnd--;
-        String head = headEnd == 0 ? null : decodeStrictUtf8(bytes, 0, headEnd);
+        // Sniff from the first line that starts with a quote: the dump's preamble can be long (the thread list of
+        // "Threads class SMR info" is ~200 KB for 10,000 threads) and says nothing about the format.
+        int from = firstQuotedLine(bytes, Math.min(bytes.length, MAX_PREAMBLE_BYTES));
+        if (from < 0) return null;
+        int headEnd = Math.min(bytes.length, from + HEAD_BYTES);
+        while (headEnd > from && bytes[headEnd - 1] != '\n') headEnd--;
+        String head = headEnd == from ? null : decodeStrictUtf8(bytes, from, headEnd);
         if (head == null || head.isBlank() || isBinary(head)) return null;
         FormatDetector.Detection detection = FormatDetector.detect(head);
         if (detection.formats().isEmpty() || detection.formats().get(0) != DumpFormat.JSTACK) return null;
@@ -151,6 +155,16 @@ public final class DumpReader {
             if (!d.threads().isEmpty()) withThreads.add(notes.isEmpty() ? d : withWarnings(d, notes));
         }
         return withThreads.isEmpty() ? null : withThreads;
+    }
+
+    private static final int MAX_PREAMBLE_BYTES = 4 << 20;
+
+    private static int firstQuotedLine(byte[] b, int limit) {
+        if (limit > 0 && b[0] == '"') return 0;
+        for (int i = 0; i + 1 < limit; i++) {
+            if (b[i] == '\n' && b[i + 1] == '"') return i + 1;
+        }
+        return -1;
     }
 
     private static boolean utf16OrBom(byte[] b) {

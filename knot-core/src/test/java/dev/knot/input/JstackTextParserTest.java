@@ -159,8 +159,13 @@ class JstackTextParserTest {
     @Test
     void bigInputsGoThroughTheReaderInTwoHalves() throws Exception {
         String text = bigDump(JstackTextParser.PARALLEL_THRESHOLD_BYTES + 100_000, "A");
-        List<ThreadDump> read = DumpReader.read("big.txt", new java.io.ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
-        assertSameDumps(JstackTextParser.parse("big.txt", text), read);
+        // a long preamble before the first thread, as "Threads class SMR info" lists 10,000 threads
+        int first = text.indexOf("\n\"") + 1;
+        text = text.substring(0, first) + "0x00007fb02802aad0, 0x00007fb0280b4cd0,\n".repeat(6000) + "}\n\n" + text.substring(first);
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        List<ThreadDump> expected = JstackTextParser.parse("big.txt", text);
+        assertSameDumps(expected, DumpReader.parseBigText("big.txt", bytes, new java.util.ArrayList<>()));
+        assertSameDumps(expected, DumpReader.read("big.txt", new java.io.ByteArrayInputStream(bytes)));
     }
 
     @Test
