@@ -84,10 +84,16 @@ final class AnalyzeCommand implements Callable<Integer> {
         if (System.getenv(TIMINGS_ENV) != null) {
             long rendered = System.nanoTime();
             long sinceStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
-            err.printf("knot: timings: JVM up %d ms; in knot: set-up %d ms, read %d ms, analysis %d ms, output %d ms%s%n",
-                    sinceStart, (started - CREATED_NANOS) / 1_000_000, (read - started) / 1_000_000,
-                    (analysed - read) / 1_000_000, (rendered - analysed) / 1_000_000,
-                    early != null ? " (read and analysed while the command line was parsed)" : "");
+            long setUp = (started - CREATED_NANOS) / 1_000_000;
+            if (early != null) {
+                err.printf("knot: timings: JVM up %d ms; command line parsed in %d ms while the input was read and analysed,"
+                        + " which ended %d ms later; output %d ms%n", sinceStart, setUp, (analysed - started) / 1_000_000,
+                        (rendered - analysed) / 1_000_000);
+            } else {
+                err.printf("knot: timings: JVM up %d ms; command line parsed in %d ms, read %d ms, analysis %d ms, output %d ms%n",
+                        sinceStart, setUp, (read - started) / 1_000_000, (analysed - read) / 1_000_000,
+                        (rendered - analysed) / 1_000_000);
+            }
             err.flush();
         }
         if (report.hangFound()) return ExitCodes.HANG;
