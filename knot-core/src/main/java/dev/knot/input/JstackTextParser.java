@@ -369,30 +369,32 @@ final class JstackTextParser {
                 int q = p;
                 while (q < rn && !Character.isWhitespace(rest.charAt(q))) q++;
                 if (q == p) break;
-                String tok = rest.substring(p, q);
+                // tokens are looked at in place: 10,000 headers of a dozen tokens each are worth no substrings
+                int t = p;
                 p = q;
-                if (tok.charAt(0) == '#' && b.id.isEmpty()) {
-                    b.id = tok.substring(1);
-                } else if (tok.equals("daemon")) {
+                char c = rest.charAt(t);
+                if (c == '#' && b.id.isEmpty()) {
+                    b.id = rest.substring(t + 1, q);
+                } else if (isToken(rest, t, q, "daemon")) {
                     b.daemon = true;
-                } else if (tok.equals("virtual")) {
+                } else if (isToken(rest, t, q, "virtual")) {
                     b.virtual = true;
-                } else if (tok.startsWith("nid=")) {
-                    b.nativeId = tok.substring(4);
+                } else if (rest.startsWith("nid=", t)) {
+                    b.nativeId = rest.substring(t + 4, q);
                     sawVmToken = true;
-                } else if (tok.startsWith("cpu=")) {
-                    b.cpuMillis = parseDuration(tok.substring(4));
+                } else if (rest.startsWith("cpu=", t)) {
+                    b.cpuMillis = parseDuration(rest.substring(t + 4, q));
                     sawVmToken = true;
-                } else if (tok.startsWith("elapsed=")) {
-                    b.elapsedSeconds = parseDuration(tok.substring(8)) / 1000.0;
+                } else if (rest.startsWith("elapsed=", t)) {
+                    b.elapsedSeconds = parseDuration(rest.substring(t + 8, q)) / 1000.0;
                     sawVmToken = true;
-                } else if (tok.indexOf('=') > 0) {
+                } else if (hasEquals(rest, t + 1, q)) {
                     sawVmToken = true;   // prio=, os_prio=, tid=, lwp_id=, allocated=, defined_classes=
-                } else if (tok.charAt(0) == '[') {
+                } else if (c == '[') {
                     // [7459] os thread id (JDK 21+) or [0x…] stack address: ignore
                 } else if (sawVmToken) {
                     if (stateWords.length() > 0) stateWords.append(' ');
-                    stateWords.append(tok);
+                    stateWords.append(rest, t, q);
                 }
             }
             // VM-internal threads (GC, compiler, "VM Thread") print no Java thread id.
@@ -403,6 +405,17 @@ final class JstackTextParser {
             frame = null;
             inOwnable = false;
             mounted = null;
+        }
+
+        private static boolean isToken(String s, int from, int to, String word) {
+            return to - from == word.length() && s.startsWith(word, from);
+        }
+
+        private static boolean hasEquals(String s, int from, int to) {
+            for (int i = from; i < to; i++) {
+                if (s.charAt(i) == '=') return true;
+            }
+            return false;
         }
 
         // ---- lines inside a thread --------------------------------------------------------------
@@ -718,6 +731,8 @@ final class JstackTextParser {
 
     /** {@code 0.50ms}, {@code 2.10s}, {@code 1.5m}; result in milliseconds, -1 if unreadable. */
     private static double parseDuration(String s) {
+        double quick = parseSimpleDuration(s);
+        if (quick >= 0) return quick;
         double factor = 1;
         String num = s;
         if (s.endsWith("ms")) {
@@ -734,6 +749,47 @@ final class JstackTextParser {
         } catch (NumberFormatException e) {
             return -1;
         }
+    }
+
+    /**
+     * {@code digits[.digits](ms|s)}, as every JDK prints them, without Double.parseDouble (slow until compiled,
+     * and called twice per thread); -1 for anything else.
+     */
+    private static double parseSimpleDuration(String s) {
+        int n = s.length();
+        double factor;
+        if (n > 2 && s.endsWith("ms")) {
+            factor = 1;
+            n -= 2;
+        } else if (n > 1 && s.charAt(n - 1) == 's') {
+            factor = 1000;
+            n -= 1;
+        } else {
+            return -1;
+        }
+        long whole = 0;
+        long frac = 0;
+        long scale = 1;
+        boolean dot = false;
+        if (n > 15) return -1;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c == '.' && !dot && i > 0) {
+                dot = true;
+            } else if (c >= '0' && c <= '9') {
+                if (dot) {
+                    frac = frac * 10 + (c - '0');
+                    scale *= 10;
+                } else {
+                    whole = whole * 10 + (c - '0');
+                }
+            } else {
+                return -1;
+            }
+        }
+        if (dot && scale == 1) return -1;
+        // one division of two exact integers (< 2^53) rounds once, to the same double as Double.parseDouble
+        return (double) (whole * scale + frac) / scale * factor;
     }
 
     private static int parseIntOr(String s, int dflt) {

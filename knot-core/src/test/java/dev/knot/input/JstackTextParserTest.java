@@ -175,4 +175,24 @@ class JstackTextParserTest {
         assertEquals(2, dumps.size());
         assertEquals(dumps.get(0).threads().size(), dumps.get(1).threads().size());
     }
+
+    @Test
+    void cpuAndElapsedTimesAreReadExactly() {
+        java.util.Random r = new java.util.Random(7);
+        StringBuilder text = new StringBuilder("Full thread dump OpenJDK 64-Bit Server VM (25.0.3+9-LTS mixed mode, sharing):\n\n");
+        List<String[]> expected = new java.util.ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            String cpu = r.nextInt(100_000) + "." + String.format("%02d", r.nextInt(100));
+            String elapsed = r.nextInt(10_000) + "." + String.format("%02d", r.nextInt(100));
+            expected.add(new String[] {cpu, elapsed});
+            text.append("\"t").append(i).append("\" #").append(i + 1).append(" [1] prio=5 os_prio=0 cpu=").append(cpu)
+                    .append("ms elapsed=").append(elapsed).append("s tid=0x1 nid=1 waiting on condition  [0x2]\n")
+                    .append("   java.lang.Thread.State: WAITING (parking)\n\tat java.lang.Object.wait0(java.base@25.0.3/Native Method)\n\n");
+        }
+        List<DumpedThread> threads = JstackTextParser.parse("x", text.toString()).get(0).threads();
+        for (int i = 0; i < 500; i++) {
+            assertEquals(Double.parseDouble(expected.get(i)[0]), threads.get(i).cpuMillis());
+            assertEquals(Double.parseDouble(expected.get(i)[1]) * 1000 / 1000.0, threads.get(i).elapsedSeconds());
+        }
+    }
 }
