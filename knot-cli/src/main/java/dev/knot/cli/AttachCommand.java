@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.io.Reader;
+import dev.knot.live.LiveParts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -50,9 +52,14 @@ final class AttachCommand implements Callable<Integer> {
             description = "How long to wait for the snapshot (default 60).")
     int timeoutSeconds;
 
+    @Option(names = "--timings", description = "Print to stderr where the time went (in knot and in the target).")
+    boolean timings;
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
+        if (timings) Timings.enable();
+        Timings.mark("command line parsed");
         try {
             if (list) {
                 if (pid != null) throw new LiveAttach.Failure(ExitCodes.USAGE, "knot attach: --list takes no PID");
@@ -67,10 +74,14 @@ final class AttachCommand implements Callable<Integer> {
             long id = LiveAttach.parsePid("attach", pid);
             List<ThreadDump> dumps;
             try (LiveAttach.Snapshot s = LiveAttach.take("attach", id, Duration.ofSeconds(timeoutSeconds))) {
-                dumps = read(s);
+                dumps = read(s, Duration.ofSeconds(timeoutSeconds));
+                Timings.mark("snapshot read");
             }
             Report report = Analyzer.analyze(dumps);
+            Timings.mark("analysed");
             output.render(report);
+            Timings.mark("rendered");
+            Timings.print(System.err);
             return report.hangFound() ? ExitCodes.HANG : ExitCodes.OK;
         } catch (LiveAttach.Failure f) {
             err.println(f.getMessage());
@@ -80,10 +91,30 @@ final class AttachCommand implements Callable<Integer> {
     }
 
     /** Reads the agent's snapshot file, naming it after the process rather than the temporary file. */
-    static List<ThreadDump> read(LiveAttach.Snapshot s) throws LiveAttach.Failure {
+    static List<ThreadDump> read(LiveAttach.Snapshot s, Duration timeout) throws LiveAttach.Failure {
         String source = "pid " + s.pid();
-        try (InputStream in = Files.newInputStream(s.file())) {
-            return DumpReader.read(source, in);
+        try {
+            if (Files.exists(s.threads())) {
+                // In two parts: parse the text dump while the agent works out the facts, then merge them.
+                List<ThreadDump> text;
+                try (InputStream in = Files.newInputStream(s.threads())) {
+                    text = DumpReader.read(source, in);
+                }
+                Timings.mark("text dump parsed");
+                s.awaitFile(timeout);
+                Timings.mark("facts file seen");
+                LiveParts parts;
+                try (Reader r = Files.newBufferedReader(s.file(), StandardCharsets.UTF_8)) {
+                    parts = LiveParts.read(r);
+                } catch (IOException e) {
+                    throw new UnreadableInputException(source, e.getMessage());
+                }
+                if (text.size() != 1) throw new UnreadableInputException(source, text.size() + " thread dumps in the text part");
+                return List.of(parts.merge(text.get(0)));
+            }
+            try (InputStream in = Files.newInputStream(s.file())) {
+                return DumpReader.read(source, in);
+            }
         } catch (UnreadableInputException e) {
             throw new LiveAttach.Failure(ExitCodes.UNREADABLE_INPUT, "knot: " + e.getMessage());
         } catch (IOException e) {

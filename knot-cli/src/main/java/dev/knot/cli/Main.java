@@ -14,6 +14,10 @@ import picocli.CommandLine.Command;
 public final class Main {
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("attach") && java.util.Arrays.asList(args).contains("--timings")) {
+            Timings.enable();
+            Timings.mark("main (JVM started)");
+        }
         AnalyzeCommand.EarlyRead.start(args);
         System.exit(run(args));
     }
