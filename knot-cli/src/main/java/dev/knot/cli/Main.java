@@ -19,6 +19,7 @@ public final class Main {
             Timings.mark("main (JVM started)");
         }
         AnalyzeCommand.EarlyRead.start(args);
+        AttachCommand.EarlyAttach.start(args);
         System.exit(run(args));
     }
 
