@@ -1,6 +1,7 @@
 package dev.knot.agent;
 
 import dev.knot.live.LiveSnapshot;
+import dev.knot.live.ThreadPrint;
 import java.lang.instrument.Instrumentation;
 import java.util.HashMap;
 import java.util.Map;
@@ -25,7 +26,19 @@ final class Install {
             if (!javaBase.isExported(pkg, snapshot)) exports.put(pkg, Set.of(snapshot));
             if (!javaBase.isOpen(pkg, snapshot)) opens.put(pkg, Set.of(snapshot));
         }
-        if (exports.isEmpty() && opens.isEmpty()) return;
-        inst.redefineModule(javaBase, Set.of(), exports, opens, Set.of(), Map.of());
+        if (!exports.isEmpty() || !opens.isEmpty()) inst.redefineModule(javaBase, Set.of(), exports, opens, Set.of(), Map.of());
+        openThreadPrint(inst, snapshot);
+    }
+
+    /** The in-process Thread.print ({@link ThreadPrint}); without it snapshots take the slower ThreadMXBean way. */
+    private static void openThreadPrint(Instrumentation inst, Module snapshot) {
+        try {
+            Module m = ModuleLayer.boot().findModule(ThreadPrint.MODULE).orElse(null);
+            if (m == null || !m.getPackages().contains(ThreadPrint.PACKAGE) || m.isOpen(ThreadPrint.PACKAGE, snapshot)) return;
+            if (!inst.isModifiableModule(m)) return;
+            inst.redefineModule(m, Set.of(), Map.of(), Map.of(ThreadPrint.PACKAGE, Set.of(snapshot)), Set.of(), Map.of());
+        } catch (RuntimeException e) {
+            // snapshots still work, through ThreadMXBean
+        }
     }
 }

@@ -18,7 +18,11 @@ import java.util.Map;
  * append its reports to FILE and {@code jfr=false} to not emit JFR events. {@code snapshot=FILE} takes a live
  * snapshot on a new daemon thread {@value #SNAPSHOT_THREAD} and writes it as Knot snapshot JSON to
  * {@code FILE.tmp}, then renames it to {@code FILE}; if it cannot, it writes the one-line reason to
- * {@code FILE.err} instead, so that whoever waits for the file learns why. Unknown keys are ignored with a warning.
+ * {@code FILE.err} instead, so that whoever waits for the file learns why. With {@code parts=true} (what
+ * {@code knot attach} asks for) a JVM without virtual threads gets the cheaper snapshot in two parts
+ * ({@link dev.knot.live.LiveParts}): the JVM's text thread dump in {@code FILE.threads} first, then the facts in
+ * {@code FILE}. {@code timings=true} also writes {@code FILE.timings} (for {@code knot attach --timings}).
+ * Unknown keys are ignored with a warning.
  *
  * <p>The agent never throws into the host JVM: a failure prints one line starting {@value #PREFIX} to stderr
  * and the agent disables itself (an unwritable output file is reported the same way but does not disable it).
@@ -45,6 +49,7 @@ public final class KnotAgent {
     }
 
     private static void load(String options, Instrumentation inst, boolean premain) {
+        long entered = System.nanoTime();
         Map<String, String> opts = Map.of();
         try {
             opts = AgentOptions.parse(options, KnotAgent::warn);
@@ -56,12 +61,21 @@ public final class KnotAgent {
                 return;
             }
             install(inst, opts, premain);
+            StringBuilder timings = null;
+            if ("true".equals(opts.get("timings"))) {
+                timings = new StringBuilder();
+                timings.append(entered).append(" @agentmain entered\n");
+                timings.append(System.nanoTime()).append(" @agent installed\n");
+            }
             for (Map.Entry<String, String> e : opts.entrySet()) {
                 switch (e.getKey()) {
-                    case "snapshot" -> requestSnapshot(e.getValue());
+                    case "snapshot" -> requestSnapshot(e.getValue(), timings, "true".equals(opts.get("parts")));
                     case "watchdog" -> Watchdogs.start(e.getValue(), opts.get("report"), opts.get("jfr"));
                     case "track", "track.sites", "track.selftest" -> {
                         // applied by install(): tracking is set up once, with the first load's options
+                    }
+                    case "timings", "parts" -> {
+                        // applied to the snapshot
                     }
                     case "report", "jfr" -> {
                         if (!opts.containsKey("watchdog")) warn("option " + e.getKey() + " only applies with watchdog=INTERVAL");
@@ -96,7 +110,7 @@ public final class KnotAgent {
         }
     }
 
-    private static void requestSnapshot(String file) {
+    private static void requestSnapshot(String file, StringBuilder timings, boolean parts) {
         Path target;
         try {
             if (file.isBlank()) throw new InvalidPathException(file, "empty file name");
@@ -105,15 +119,15 @@ public final class KnotAgent {
             warn("option snapshot: not a file name: '" + file + "'");
             return;
         }
-        Thread t = new Thread(null, () -> snapshot(target), SNAPSHOT_THREAD, 0, false);
+        Thread t = new Thread(null, () -> snapshot(target, timings, parts), SNAPSHOT_THREAD, 0, false);
         t.setDaemon(true);
         t.setContextClassLoader(KnotAgent.class.getClassLoader());
         t.start();
     }
 
-    private static void snapshot(Path target) {
+    private static void snapshot(Path target, StringBuilder timings, boolean parts) {
         try {
-            String problem = Snapshots.takeAndWrite(target);
+            String problem = Snapshots.takeAndWrite(target, timings, parts);
             if (problem != null) {
                 warn(problem);
                 Snapshots.writeError(target, problem);

@@ -1,8 +1,10 @@
 package dev.knot.agent;
 
 import dev.knot.input.ThreadDump;
+import dev.knot.live.LiveParts;
 import dev.knot.live.LiveSnapshot;
 import dev.knot.live.SnapshotJson;
+import dev.knot.live.ThreadPrint;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +15,11 @@ import java.nio.file.StandardCopyOption;
 
 /** Takes a live snapshot and writes it so that a reader sees the whole file or none. */
 final class Snapshots {
+    /** Suffix of the file with the agent's timings, written before the snapshot when asked ({@code timings=true}). */
+    static final String TIMINGS_SUFFIX = ".timings";
+    /** Suffix of the file with the text thread dump of a snapshot in two parts ({@code parts=true}). */
+    static final String THREADS_SUFFIX = ".threads";
+
     private Snapshots() {
     }
 
@@ -21,13 +28,47 @@ final class Snapshots {
      *
      * @return null when written, else the one-line reason it could not be written (an I/O problem with the file)
      */
-    static String takeAndWrite(Path target) {
-        ThreadDump dump = LiveSnapshot.take("pid " + ProcessHandle.current().pid());
+    static String takeAndWrite(Path target, StringBuilder timings, boolean parts) {
+        java.util.function.Consumer<String> phase = timings == null ? p -> { }
+                : p -> timings.append(System.nanoTime()).append(" @").append(p).append('\n');
+        phase.accept("snapshot thread started");
+        String source = "pid " + ProcessHandle.current().pid();
         Path tmp = sibling(target, KnotAgent.TMP_SUFFIX);
+        if (parts) {
+            Path text = sibling(target, THREADS_SUFFIX);
+            try {
+                LiveParts p = LiveSnapshot.takeParts(source, phase, s -> {
+                    Path textTmp = sibling(text, KnotAgent.TMP_SUFFIX);
+                    Files.write(textTmp, s.getBytes(StandardCharsets.UTF_8));
+                    move(textTmp, text);
+                });
+                if (p != null) {
+                    try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                        p.write(w);
+                    }
+                    phase.accept("written");
+                    if (timings != null) Files.writeString(sibling(target, TIMINGS_SUFFIX), timings, StandardCharsets.UTF_8);
+                    move(tmp, target);
+                    return null;
+                }
+            } catch (IOException e) {
+                try {
+                    Files.deleteIfExists(tmp);
+                    Files.deleteIfExists(text);
+                } catch (IOException | RuntimeException ignored) {
+                    // best effort
+                }
+                return "cannot write snapshot to " + target + ": " + KnotAgent.oneLine(e);
+            }
+        }
+        if (parts && ThreadPrint.failure() != null) KnotAgent.warn("in-process Thread.print failed: " + ThreadPrint.failure());
+        ThreadDump dump = LiveSnapshot.take(source, phase);
         try {
             try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                 SnapshotJson.write(dump, w);
             }
+            phase.accept("written");
+            if (timings != null) Files.writeString(sibling(target, TIMINGS_SUFFIX), timings, StandardCharsets.UTF_8);
             move(tmp, target);
             return null;
         } catch (IOException e) {

@@ -52,15 +52,13 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--progress", description = "Show a progress bar for large inputs even when stderr is not a terminal.")
     boolean forceProgress;
 
-    /** Set (to anything) to get the phases of a run on stderr: what knot-bench and a curious user need. */
-    static final String TIMINGS_ENV = "KNOT_TIMINGS";
-
-    /** When this class was loaded: the start of Knot's own work, a little after the JVM's start. */
-    private static final long CREATED_NANOS = System.nanoTime();
+    @Option(names = "--timings", description = "Print to stderr where the time went.")
+    boolean timings;
 
     @Override
     public Integer call() {
-        long started = System.nanoTime();
+        if (timings) Timings.enable();
+        Timings.mark("command line parsed");
         PrintWriter err = spec.commandLine().getErr();
         if (!output.valid(err, "analyze")) return ExitCodes.USAGE;
         Early early = files.size() == 1 ? Early.take(files.get(0)) : null;
@@ -77,25 +75,12 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
         err.flush();
         if (dumps.isEmpty()) return ExitCodes.UNREADABLE_INPUT;
-        long read = System.nanoTime();
+        if (early == null) Timings.mark("read");
         Report report = early != null ? early.report() : Analyzer.analyze(DumpReader.orderByTime(dumps));
-        long analysed = System.nanoTime();
+        if (early == null) Timings.mark("analysed");
         output.render(report);
-        if (System.getenv(TIMINGS_ENV) != null) {
-            long rendered = System.nanoTime();
-            long sinceStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
-            long setUp = (started - CREATED_NANOS) / 1_000_000;
-            if (early != null) {
-                err.printf("knot: timings: JVM up %d ms; command line parsed in %d ms while the input was read and analysed,"
-                        + " which ended %d ms later; output %d ms%n", sinceStart, setUp, (analysed - started) / 1_000_000,
-                        (rendered - analysed) / 1_000_000);
-            } else {
-                err.printf("knot: timings: JVM up %d ms; command line parsed in %d ms, read %d ms, analysis %d ms, output %d ms%n",
-                        sinceStart, setUp, (read - started) / 1_000_000, (analysed - read) / 1_000_000,
-                        (rendered - analysed) / 1_000_000);
-            }
-            err.flush();
-        }
+        Timings.mark("rendered");
+        Timings.print(System.err);
         if (report.hangFound()) return ExitCodes.HANG;
         return unreadable > 0 ? ExitCodes.UNREADABLE_INPUT : ExitCodes.OK;
     }
@@ -171,7 +156,10 @@ final class AnalyzeCommand implements Callable<Integer> {
             FutureTask<Early> t = new FutureTask<>(() -> {
                 try {
                     List<ThreadDump> dumps = readFile(f, withProgress);
-                    return new Early(dumps, Analyzer.analyze(DumpReader.orderByTime(dumps)), null);
+                    Timings.mark("read (started at launch, alongside the command line)");
+                    Report report = Analyzer.analyze(DumpReader.orderByTime(dumps));
+                    Timings.mark("analysed (alongside)");
+                    return new Early(dumps, report, null);
                 } catch (UnreadableInputException e) {
                     return new Early(List.of(), null, e);
                 }

@@ -56,8 +56,8 @@ final class DumpCommand implements Callable<Integer> {
             checkWritable(file);
             List<ThreadDump> dumps;
             try (LiveAttach.Snapshot s = LiveAttach.take("dump", id, Duration.ofSeconds(timeoutSeconds))) {
-                dumps = AttachCommand.read(s); // a damaged snapshot is not saved
-                save(s.file(), file);
+                dumps = AttachCommand.read(s, Duration.ofSeconds(timeoutSeconds)); // a damaged snapshot is not saved
+                save(dumps.get(0), file);
             }
             int threads = dumps.stream().mapToInt(d -> d.threads().size()).sum();
             err.println("knot dump: saved a live snapshot of pid " + id + " (" + threads + " threads) to " + file);
@@ -87,13 +87,15 @@ final class DumpCommand implements Callable<Integer> {
 
     /**
      * Puts the snapshot at {@code file} so that a reader sees all of it or nothing, and never replaces a file that
-     * appeared meanwhile: copied to a temporary sibling, then hard-linked to the name (a link fails if the name is
+     * appeared meanwhile: written to a temporary sibling, then hard-linked to the name (a link fails if the name is
      * taken); where links are not supported, moved there after a last check.
      */
-    private static void save(Path snapshot, Path file) throws LiveAttach.Failure {
+    private static void save(ThreadDump snapshot, Path file) throws LiveAttach.Failure {
         Path tmp = file.resolveSibling("." + file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         try {
-            Files.copy(snapshot, tmp, StandardCopyOption.REPLACE_EXISTING);
+            try (java.io.Writer w = Files.newBufferedWriter(tmp, java.nio.charset.StandardCharsets.UTF_8)) {
+                dev.knot.live.SnapshotJson.write(snapshot, w);
+            }
             try {
                 Files.createLink(file, tmp);
                 Files.delete(tmp);

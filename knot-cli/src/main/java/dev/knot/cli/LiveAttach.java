@@ -43,6 +43,7 @@ final class LiveAttach {
 
     private static final String SNAPSHOT_FILE = "snapshot.json";
     private static final String ERROR_SUFFIX = ".err"; // KnotAgent.ERROR_SUFFIX
+    private static final String THREADS_SUFFIX = ".threads"; // Snapshots.THREADS_SUFFIX
 
     private LiveAttach() {
     }
@@ -67,6 +68,19 @@ final class LiveAttach {
      * shutdown hook, should knot be interrupted while it waits).
      */
     record Snapshot(long pid, Path file, Path dir, Duration elapsed, Thread cleanup) implements AutoCloseable {
+        /** The text thread dump of a snapshot in two parts, written before {@link #file()}. */
+        Path threads() {
+            return file.resolveSibling(file.getFileName() + THREADS_SUFFIX);
+        }
+
+        /** Waits for {@link #file()} after {@link #threads()} appeared. */
+        void awaitFile(Duration timeout) throws Failure {
+            ProcessHandle process = ProcessHandle.of(pid).orElse(null);
+            if (process == null) throw new Failure("knot: pid " + pid + " exited before its snapshot was written");
+            LiveAttach.awaitFile("knot: ", process, file, null, timeout);
+            if (Timings.enabled()) agentTimings(file);
+        }
+
         @Override
         public void close() {
             deleteDir(dir);
@@ -127,7 +141,7 @@ final class LiveAttach {
                     + "; a JVM accepts only its own user (or root): "
                     + (isRoot(owner.get()) ? "sudo" : "sudo -u " + owner.get()) + " knot " + command + " " + pid);
         }
-        if (!AttachApi.isJvm(pid)) {
+        if (!AttachApi.isJvm(pid, owner.orElse(me))) {
             String name = process.info().command().map(c -> Path.of(c).getFileName().toString()).orElse("");
             throw new Failure(p + "pid " + pid + (name.isEmpty() ? "" : " (" + name + ")") + " is not a Java virtual machine");
         }
@@ -143,9 +157,13 @@ final class LiveAttach {
         Runtime.getRuntime().addShutdownHook(cleanup);
         Snapshot snapshot = new Snapshot(pid, dir.resolve(SNAPSHOT_FILE), dir, Duration.ZERO, cleanup);
         long started = System.nanoTime();
+        Timings.mark("checks (pid, agent jar, temp dir)");
         try {
-            AttachApi.loadAgent(p, pid, jar, "snapshot=" + snapshot.file());
-            awaitFile(p, process, snapshot.file(), timeout);
+            AttachApi.loadAgent(p, pid, jar, (Timings.enabled() ? "timings=true," : "") + "parts=true,snapshot=" + snapshot.file());
+            awaitFile(p, process, snapshot.file(), snapshot.threads(), timeout);
+            boolean text = Files.exists(snapshot.threads());
+            Timings.mark(text ? "text dump file seen" : "snapshot file seen");
+            if (Timings.enabled() && !text) agentTimings(snapshot.file());
         } catch (Failure | RuntimeException | Error e) {
             snapshot.close();
             throw e;
@@ -153,13 +171,28 @@ final class LiveAttach {
         return new Snapshot(pid, snapshot.file(), dir, Duration.ofNanos(System.nanoTime() - started), cleanup);
     }
 
-    /** Polls for the snapshot (or the agent's error file); fails if the target exits or time runs out. */
-    private static void awaitFile(String p, ProcessHandle process, Path file, Duration timeout) throws Failure {
+    /** The agent's timings ({@code FILE.timings}: lines of nanoTime and phase name) as marks. */
+    static void agentTimings(Path file) {
+        try {
+            for (String line : Files.readAllLines(file.resolveSibling(file.getFileName() + ".timings"))) {
+                int sp = line.indexOf(' ');
+                if (sp > 0) Timings.mark(line.substring(sp + 1), Long.parseLong(line.substring(0, sp)));
+            }
+        } catch (IOException | RuntimeException e) {
+            Timings.mark("(no agent timings: " + e + ")");
+        }
+    }
+
+    /**
+     * Polls for the snapshot, or {@code orFile} if not null (or the agent's error file); fails if the target exits
+     * or time runs out. Polls every 2 ms: a stat costs microseconds, and the snapshot is awaited by a person.
+     */
+    private static void awaitFile(String p, ProcessHandle process, Path file, Path orFile, Duration timeout) throws Failure {
         Path error = file.resolveSibling(file.getFileName() + ERROR_SUFFIX);
         long deadline = System.nanoTime() + timeout.toNanos();
-        long sleepMillis = 5;
+        long sleepMillis = 2;
         while (true) {
-            if (Files.exists(file)) return;
+            if (Files.exists(file) || orFile != null && Files.exists(orFile)) return;
             if (Files.exists(error)) {
                 String reason;
                 try {
@@ -182,7 +215,6 @@ final class LiveAttach {
                 Thread.currentThread().interrupt();
                 throw new Failure(p + "interrupted while waiting for the snapshot");
             }
-            sleepMillis = Math.min(50, sleepMillis * 2);
         }
     }
 
@@ -288,8 +320,14 @@ final class LiveAttach {
          * which ends most other programs. A JVM is listed by the attach API (its perf data file), or, on Linux,
          * has libjvm mapped; where neither can be checked the attach API decides.
          */
-        static boolean isJvm(long pid) {
+        static boolean isJvm(long pid, String owner) {
             String id = Long.toString(pid);
+            // A JVM's perf data file (what VirtualMachine.list reads, for every JVM, ~0.1 s): a stat, ~0.5 ms.
+            try {
+                if (Files.isRegularFile(Path.of(System.getProperty("java.io.tmpdir"), "hsperfdata_" + owner, id))) return true;
+            } catch (RuntimeException e) {
+                // below
+            }
             try {
                 for (VirtualMachineDescriptor d : VirtualMachine.list()) {
                     if (d.id().equals(id)) return true;
@@ -310,6 +348,7 @@ final class LiveAttach {
             VirtualMachine vm;
             try {
                 vm = VirtualMachine.attach(Long.toString(pid));
+                Timings.mark("VirtualMachine.attach");
             } catch (AttachNotSupportedException e) {
                 if (oneLine(e).contains("respond")) {
                     throw new Failure(p + "pid " + pid + " did not answer the attach request (" + oneLine(e) + "); it may be"
@@ -324,12 +363,14 @@ final class LiveAttach {
             }
             try {
                 int feature = featureVersion(vm.getSystemProperties().getProperty("java.specification.version"));
+                Timings.mark("getSystemProperties");
                 if (feature > 0 && feature < 17) {
                     throw new Failure(p + "pid " + pid + " runs Java " + feature + "; the Knot agent needs Java 17"
                             + " or newer in the target; instead: jstack -l " + pid + " > " + pid + ".txt && knot analyze "
                             + pid + ".txt");
                 }
                 vm.loadAgent(jar.toString(), options);
+                Timings.mark("loadAgent returned");
             } catch (AgentLoadException e) {
                 throw refused(p, pid, jar, e);
             } catch (AgentInitializationException e) {

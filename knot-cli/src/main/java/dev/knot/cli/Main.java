@@ -14,7 +14,13 @@ import picocli.CommandLine.Command;
 public final class Main {
 
     public static void main(String[] args) {
+        if (args.length > 0 && (args[0].equals("attach") || args[0].equals("analyze"))
+                && java.util.Arrays.asList(args).contains("--timings")) {
+            Timings.enable();
+            Timings.mark("main (JVM started)");
+        }
         AnalyzeCommand.Early.start(args);
+        AttachCommand.EarlyAttach.start(args);
         System.exit(run(args));
     }
 

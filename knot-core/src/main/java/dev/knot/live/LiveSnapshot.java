@@ -44,6 +44,7 @@ public final class LiveSnapshot {
     private final List<LiveFact> facts = new ArrayList<>();
     private final Map<String, DumpedThread.Builder> byId = new LinkedHashMap<>();
     private final Reflect reflect = new Reflect(warnings);
+    private final java.util.function.Consumer<String> phases;
 
     /** More live facts about the threads, e.g. from the tracking agent (knot-track). */
     public interface FactSource {
@@ -58,12 +59,89 @@ public final class LiveSnapshot {
         if (s != null) SOURCES.addIfAbsent(s);
     }
 
-    private LiveSnapshot() {
+    private LiveSnapshot(java.util.function.Consumer<String> phases) {
+        this.phases = phases;
     }
 
     /** Takes the snapshot; never throws (problems become warnings in the result). */
     public static ThreadDump take(String source) {
-        return new LiveSnapshot().run(source);
+        return take(source, p -> { });
+    }
+
+    /** As {@link #take(String)}; {@code phases} is told the name of each phase as it ends (for timings). */
+    public static ThreadDump take(String source, java.util.function.Consumer<String> phases) {
+        return new LiveSnapshot(phases).run(source);
+    }
+
+    /** Receives the JVM's thread dump text as soon as it is taken, before the facts (so a reader can start on it). */
+    public interface TextSink {
+        void accept(String threadPrint) throws java.io.IOException;
+    }
+
+    /**
+     * The cheap way, for platform threads: the stacks as the JVM's own text dump (DiagnosticCommand
+     * {@code Thread.print}, the VM operation jstack uses, which needs no Java objects per frame), handed to
+     * {@code text}, then only what reflection proves beyond it ({@link LiveParts}). Returns null, having called
+     * nothing, when this JVM has virtual threads (the text dump does not show them; use {@link #take}) or its
+     * text dump cannot be taken in-process.
+     *
+     * @throws java.io.IOException from {@code text}
+     */
+    public static LiveParts takeParts(String source, java.util.function.Consumer<String> phases, TextSink text)
+            throws java.io.IOException {
+        return new LiveSnapshot(phases).runParts(source, text);
+    }
+
+    private LiveParts runParts(String source, TextSink text) throws java.io.IOException {
+        Instant time = Instant.now();
+        if (!reflect.virtualThreads().isEmpty()) return null;
+        List<Thread> platform = platformThreads();
+        Map<Thread, Object> before = new IdentityHashMap<>();
+        for (Thread t : platform) {
+            Object b = LockSupport.getBlocker(t);
+            if (b != null) before.put(t, b);
+        }
+        String dump = ThreadPrint.take();
+        if (dump == null) return null;
+        phases.accept("Thread.print");
+        text.accept(dump);
+        dump = null;
+        phases.accept("text written");
+        for (Thread t : platform) {
+            DumpedThread.Builder b = DumpedThread.builder(t.getName());
+            b.id = Long.toString(t.getId());
+            byId.put(b.id, b);
+        }
+        if (Runtime.version().feature() < 21 || reflect.virtualThreadsVisible()) {
+            facts.add(new LiveFact(LiveFact.Kind.STATE, LiveFact.JVM, "", LiveFact.ALL_VIRTUAL_THREADS_LISTED));
+        }
+        Map<Object, List<Thread>> pools = pools(platform);
+        // Only blockers that were the same object before and after the text dump: the text names objects by
+        // address, and a blocker is matched to its address through the thread parked on it.
+        Map<String, ObjectRef> blockers = new HashMap<>();
+        for (Thread t : platform) {
+            Object b = before.get(t);
+            if (b == null || LockSupport.getBlocker(t) != b) continue;
+            blockers.put(Long.toString(t.getId()), ref(b));
+            blockerFacts(b, platform, pools);
+        }
+        for (FactSource s : SOURCES) {
+            try {
+                facts.addAll(s.facts(platform));
+            } catch (Throwable e) { // a failing source costs its facts, never the snapshot
+                warnings.add("live facts from " + s.getClass().getName() + " failed: " + e);
+            }
+        }
+        phases.accept("facts");
+        Map<String, LiveParts.Extra> extras = new LinkedHashMap<>();
+        for (DumpedThread.Builder b : byId.values()) {
+            ObjectRef blocker = blockers.get(b.id);
+            List<ObjectRef> owned = b.ownableSynchronizers == null ? List.of() : b.ownableSynchronizers;
+            if (blocker == null && owned.isEmpty() && b.container.isEmpty()) continue;
+            extras.put(b.id, new LiveParts.Extra(b.id, b.container, blocker, owned));
+        }
+        return new LiveParts(source, time, Long.toString(ProcessHandle.current().pid()), Runtime.version().toString(),
+                extras, facts, warnings);
     }
 
     private ThreadDump run(String source) {
@@ -73,6 +151,7 @@ public final class LiveSnapshot {
         boolean fromJson = false;
         if (!virtual.isEmpty()) fromJson = fromJsonDump();
         if (!fromJson) fromThreadMxBean();
+        phases.accept("threads converted");
         List<Thread> all = new ArrayList<>(platform);
         if (!fromJson) {
             for (Map.Entry<Thread, String> v : virtual.entrySet()) addVirtual(v.getKey(), v.getValue());
@@ -96,8 +175,10 @@ public final class LiveSnapshot {
                 warnings.add("live facts from " + s.getClass().getName() + " failed: " + e);
             }
         }
+        phases.accept("facts");
         List<DumpedThread> threads = new ArrayList<>();
         for (DumpedThread.Builder b : byId.values()) threads.add(b.build());
+        phases.accept("threads built");
         return new ThreadDump(source, DumpFormat.LIVE, time, Long.toString(ProcessHandle.current().pid()),
                 Runtime.version().toString(), threads, List.of(), warnings, facts);
     }
@@ -120,6 +201,7 @@ public final class LiveSnapshot {
         // Ownable synchronizers cost the JVM a heap walk (why jstack -l is slower than jstack); the owners that
         // matter, of locks someone waits for, come from the locks themselves (blockerFacts).
         ThreadInfo[] infos = ManagementFactory.getThreadMXBean().dumpAllThreads(true, false);
+        phases.accept("dumpAllThreads");
         for (ThreadInfo ti : infos) {
             if (ti == null) continue;
             DumpedThread.Builder b = DumpedThread.builder(ti.getThreadName());
@@ -283,7 +365,10 @@ public final class LiveSnapshot {
     }
 
     private void blockerFacts(Thread t, List<Thread> all, Map<Object, List<Thread>> pools) {
-        Object b = LockSupport.getBlocker(t);
+        blockerFacts(LockSupport.getBlocker(t), all, pools);
+    }
+
+    private void blockerFacts(Object b, List<Thread> all, Map<Object, List<Thread>> pools) {
         if (b == null) return;
         String bid = id(b);
         Thread owner = reflect.exclusiveOwner(b);
