@@ -39,6 +39,8 @@ import java.util.Set;
 public record LiveParts(String source, Instant time, String pid, String jvm, Map<String, Extra> threads,
                         List<LiveFact> facts, List<String> warnings) {
     public static final String ROOT = "knotLiveParts";
+    /** Object id of a join fact before merging: the waiting thread's id, since reflection cannot name the lock's address. */
+    static final String JOIN_OF = "join-of:";
     public static final int VERSION = 1;
 
     private static final JsonFactory FACTORY = new JsonFactory();
@@ -100,7 +102,14 @@ public record LiveParts(String source, Instant time, String pid, String jvm, Map
         }
         List<LiveFact> merged = new ArrayList<>(facts.size());
         int dropped = 0;
+        Map<String, DumpedThread> textById = new HashMap<>();
+        for (DumpedThread t : out) textById.put(t.id(), t);
         for (LiveFact f : facts) {
+            if (f.objectId().startsWith(JOIN_OF)) {
+                String address = joinedThreadObject(textById.get(f.objectId().substring(JOIN_OF.length())));
+                if (address != null) merged.add(new LiveFact(f.kind(), address, f.threadId(), f.detail()));
+                continue;
+            }
             String id = toText.get(f.objectId());
             if (id != null) {
                 merged.add(new LiveFact(f.kind(), id, f.threadId(), f.detail()));
@@ -117,6 +126,19 @@ public record LiveParts(String source, Instant time, String pid, String jvm, Map
                     + " (it changed while the snapshot was taken)");
         }
         return new ThreadDump(source, DumpFormat.LIVE, time, pid, jvm, out, text.jdkDeadlocks(), w, merged);
+    }
+
+    /** The Thread object a waiting thread's top frames say it waits on ({@code - waiting on <…> (a java.lang.Thread)}). */
+    private static String joinedThreadObject(DumpedThread t) {
+        if (t == null) return null;
+        for (int i = 0; i < Math.min(3, t.frames().size()); i++) {
+            for (LockLine l : t.frames().get(i).locks()) {
+                if (l.action() == LockLine.Action.WAITING_ON && l.object().className().equals("java.lang.Thread")) {
+                    return l.object().id();
+                }
+            }
+        }
+        return null;
     }
 
     /** The object of a thread's "parking to wait for" line, if it has one. */

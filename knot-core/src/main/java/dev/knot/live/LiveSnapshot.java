@@ -115,6 +115,11 @@ public final class LiveSnapshot {
         if (Runtime.version().feature() < 21 || reflect.virtualThreadsVisible()) {
             facts.add(new LiveFact(LiveFact.Kind.STATE, LiveFact.JVM, "", LiveFact.ALL_VIRTUAL_THREADS_LISTED));
         }
+        joinFactsByThread(platform);
+        Integer finalizable = reflect.applicationFinalizers();
+        if (finalizable != null && finalizable == 0) {
+            facts.add(new LiveFact(LiveFact.Kind.STATE, LiveFact.JVM, "", LiveFact.NO_APPLICATION_FINALIZERS));
+        }
         Map<Object, List<Thread>> pools = pools(platform);
         // Only blockers that were the same object before and after the text dump: the text names objects by
         // address, and a blocker is matched to its address through the thread parked on it.
@@ -347,6 +352,36 @@ public final class LiveSnapshot {
     }
 
     // ---- facts ---------------------------------------------------------------------------------------
+
+    /**
+     * {@link #joinFacts} for the text-dump path, where locks are named by address: which Thread object each
+     * waiting thread waits on, from the JVM's lock info (no stacks), keyed by the waiter for {@link LiveParts#merge}.
+     */
+    private void joinFactsByThread(List<Thread> platform) {
+        Map<Integer, Thread> byHash = new HashMap<>();
+        List<Thread> waiting = new ArrayList<>();
+        for (Thread t : platform) {
+            byHash.merge(System.identityHashCode(t), t, (a, b) -> null); // a shared hash proves nothing
+            Thread.State s = t.getState();
+            if (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING) waiting.add(t);
+        }
+        if (waiting.isEmpty()) return;
+        long[] ids = new long[waiting.size()];
+        for (int i = 0; i < ids.length; i++) ids[i] = waiting.get(i).getId();
+        try {
+            for (ThreadInfo ti : ManagementFactory.getThreadMXBean().getThreadInfo(ids, 0)) {
+                LockInfo li = ti == null ? null : ti.getLockInfo();
+                if (li == null || !li.getClassName().equals("java.lang.Thread")) continue;
+                Thread target = byHash.get(li.getIdentityHashCode());
+                if (target != null && target.getId() != ti.getThreadId()) {
+                    facts.add(new LiveFact(LiveFact.Kind.THREAD_OBJECT, LiveParts.JOIN_OF + ti.getThreadId(),
+                            Long.toString(target.getId()), "is the thread waited for (join)"));
+                }
+            }
+        } catch (RuntimeException e) {
+            warnings.add("which threads are joined could not be read (" + e.getClass().getSimpleName() + ")");
+        }
+    }
 
     /** A thread waiting on a Thread object (join): only that thread's end releases it. */
     private void joinFacts(List<Thread> all) {

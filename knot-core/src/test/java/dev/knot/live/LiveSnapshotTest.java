@@ -231,4 +231,48 @@ class LiveSnapshotTest {
         builder = ofVirtual.getMethod("name", String.class).invoke(builder, name);
         return (Thread) ofVirtual.getMethod("start", Runnable.class).invoke(builder, r);
     }
+
+    /**
+     * The two-part snapshot knot attach uses (the JVM's text dump plus what reflection proves, merged): the same
+     * certain deadlock, lock owners matched to the text's addresses, and a join named by the joined thread.
+     */
+    @Test
+    void textDumpAndFactsMergeIntoTheSameProof() throws Exception {
+        ReentrantLock a = new ReentrantLock();
+        ReentrantLock b = new ReentrantLock();
+        CountDownLatch both = new CountDownLatch(2);
+        Thread t1 = daemon("parts-lock-1", () -> { a.lock(); both.countDown(); awaitQuietly(both); b.lock(); });
+        Thread t2 = daemon("parts-lock-2", () -> { b.lock(); both.countDown(); awaitQuietly(both); a.lock(); });
+        awaitStuck(t1, t2);
+        Thread joiner = daemon("parts-joiner", () -> {
+            try {
+                t1.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        awaitStuck(joiner);
+        StringBuilder text = new StringBuilder();
+        LiveParts parts = LiveSnapshot.takeParts("this JVM", phase -> { }, text::append);
+        assumeTrue(parts != null, "this JVM has virtual threads or no in-process text dump");
+        StringWriter w = new StringWriter();
+        parts.write(w);
+        LiveParts read = LiveParts.read(new StringReader(w.toString()));
+        ThreadDump printed = DumpReader.read("text", new java.io.ByteArrayInputStream(text.toString().getBytes(StandardCharsets.UTF_8))).get(0);
+        ThreadDump merged = read.merge(printed);
+        Finding f = finding(Analyzer.analyze(List.of(merged)), x -> x.threads().contains("parts-lock-1"));
+        assertEquals("deadlock", f.kind().jsonName());
+        assertEquals(Certainty.CERTAIN, f.certainty());
+        assertEquals(Set.of("parts-lock-1", "parts-lock-2"), Set.copyOf(f.threads()));
+        assertTrue(merged.facts().stream().anyMatch(x -> x.kind() == dev.knot.input.LiveFact.Kind.THREAD_OBJECT
+                && x.threadId().equals(Long.toString(t1.getId())) && x.objectId().startsWith("0x")), merged.facts().toString());
+    }
+
+    private static void awaitQuietly(CountDownLatch l) {
+        try {
+            l.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }
