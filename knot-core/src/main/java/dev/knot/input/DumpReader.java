@@ -145,7 +145,8 @@ public final class DumpReader {
         int headEnd = Math.min(bytes.length, from + HEAD_BYTES);
         while (headEnd > from && bytes[headEnd - 1] != '\n') headEnd--;
         String head = headEnd == from ? null : decodeStrictUtf8(bytes, from, headEnd);
-        if (head == null || head.isBlank() || isBinary(head)) return null;
+        // 8 KB tell text from binary data; the whole head would cost a cold loop over 64 KB
+        if (head == null || head.isBlank() || isBinary(head.substring(0, Math.min(head.length(), 8192)))) return null;
         FormatDetector.Detection detection = FormatDetector.detect(head);
         if (detection.formats().isEmpty() || detection.formats().get(0) != DumpFormat.JSTACK) return null;
         List<ThreadDump> dumps = JstackTextParser.parseInTwo(source, bytes, DumpReader::decodeStrictUtf8);
