@@ -6,9 +6,15 @@ import java.lang.ref.WeakReference;
  * What tracking knows about one thread: the semaphore permits it holds (count and first acquisition site), the
  * last few bounded queues it put into and took from, the CompletableFuture it waits on, the one it computes.
  *
- * <p>Written only by its own thread, without locks. Other threads (the snapshot) read it racily: they may see a
- * state a few operations old, never a broken one (arrays are replaced, not resized in place). A thread that waits
- * is parked, and parking publishes its earlier writes in practice.
+ * <p>Written only by its own thread, with plain writes: no lock, no volatile write, no fence on a hook's path.
+ * Other threads (the snapshot) read it racily and never see a broken state (arrays are replaced, not resized in
+ * place; a reused semaphore slot gets its key before its count). Under the Java memory model these are data races,
+ * and the visibility the snapshot relies on comes from HotSpot, not from the JMM: a thread that waits has, after its
+ * last hook, parked (a VM thread-state transition, which fences), and the snapshot stops every thread for its stack
+ * trace (a handshake or safepoint) before it reads states. So the state of a waiting thread, which is what certain
+ * findings are made of, is read exactly. States of ended threads are exact by the JMM itself: {@code isAlive()}
+ * returning false synchronizes with the thread's end (JLS 17.4.4). A running thread may be seen a few operations
+ * old (each hook runs just after the acquire or release it reports, so that window always exists).
  */
 public final class ThreadState {
     /** How many queues each ring remembers per direction. */
