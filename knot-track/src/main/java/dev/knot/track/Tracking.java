@@ -164,6 +164,7 @@ public final class Tracking {
             inst.appendToBootstrapClassLoaderSearch(new JarFile(jar.toFile()));
             c = Class.forName(name, false, null);
         }
+        openJavaLang(inst, c.getModule()); // before its initializer looks up Thread.tid
         for (String simple : BOOT_CLASSES) {
             Class.forName(Tracking.class.getPackageName() + ".boot." + simple, true, null); // load now, not inside a hook
         }
@@ -174,6 +175,20 @@ public final class Tracking {
                     + " before tracking could put it on the boot class path");
         }
         return c;
+    }
+
+    /**
+     * Opens java.lang to the boot tracker's module (the boot loader's unnamed module), so that it can read
+     * {@code Thread.tid} with a VarHandle. If that fails the tracker uses a ThreadLocal: slower, same facts.
+     */
+    private static void openJavaLang(Instrumentation inst, Module tracker) {
+        Module javaBase = Object.class.getModule();
+        try {
+            if (javaBase.isOpen("java.lang", tracker)) return;
+            inst.redefineModule(javaBase, Set.of(), Map.of(), Map.of("java.lang", Set.of(tracker)), Set.of(), Map.of());
+        } catch (Throwable ignored) {
+            // the ThreadLocal path
+        }
     }
 
     private static Class<?> bootClass(String name) {

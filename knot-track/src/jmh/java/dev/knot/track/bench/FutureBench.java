@@ -15,21 +15,28 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.Blackhole;
 
-/** CompletableFuture chains: inline (no waiting) and through a one-thread pool with a blocking join. */
+/**
+ * CompletableFuture chains: bare (inline, and a round trip through a one-thread pool) and as a workload (a batch of
+ * tasks on a two-thread pool, each with a dependent stage, joined by the caller).
+ */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class FutureBench {
+    static final int BATCH = 64;
     ExecutorService pool;
+    ExecutorService pool2;
 
     @Setup(Level.Trial)
     public void start() {
         pool = Executors.newSingleThreadExecutor();
+        pool2 = Executors.newFixedThreadPool(2);
     }
 
     @TearDown(Level.Trial)
     public void stop() {
         pool.shutdownNow();
+        pool2.shutdownNow();
     }
 
     /** supplyAsync on the calling thread, three dependent stages, join on a completed future. */
@@ -44,5 +51,27 @@ public class FutureBench {
     @Benchmark
     public Integer chainOnPool(Expect e) {
         return CompletableFuture.supplyAsync(() -> 1, pool).thenApply(i -> i + 1).join();
+    }
+
+    /**
+     * Workload: a request fanning out. {@value #BATCH} {@code supplyAsync} tasks of {@link Work#item} each on a
+     * two-thread pool, each with a {@code thenApply} stage, then {@code allOf(…).join()} and the results read.
+     * Score: ns per batch.
+     */
+    @Benchmark
+    public long fanOutOnPool(Expect e) {
+        @SuppressWarnings("unchecked")
+        CompletableFuture<Integer>[] fs = new CompletableFuture[BATCH];
+        for (int i = 0; i < BATCH; i++) {
+            int n = i;
+            fs[i] = CompletableFuture.supplyAsync(() -> {
+                Work.item();
+                return n;
+            }, pool2).thenApply(x -> x + 1);
+        }
+        CompletableFuture.allOf(fs).join();
+        long sum = 0;
+        for (CompletableFuture<Integer> f : fs) sum += f.join();
+        return sum;
     }
 }

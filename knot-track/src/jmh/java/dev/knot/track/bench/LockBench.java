@@ -10,7 +10,11 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
 
-/** Controls: never instrumented, so any difference is the noise of this machine (or a global side effect). */
+/**
+ * Controls: ReentrantLock and synchronized are never instrumented, so any difference between the configurations is
+ * this machine's noise (or a global side effect of the agent). Bare (an increment under the lock) and as a
+ * workload (the increment under the lock, then {@link Work#item} outside it), two threads each.
+ */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -35,5 +39,28 @@ public class LockBench {
         synchronized (monitor) {
             return ++counter;
         }
+    }
+
+    @Benchmark
+    public long reentrantLockWork(Expect e) {
+        long c;
+        lock.lock();
+        try {
+            c = ++counter;
+        } finally {
+            lock.unlock();
+        }
+        Work.item();
+        return c;
+    }
+
+    @Benchmark
+    public long synchronizedWork(Expect e) {
+        long c;
+        synchronized (monitor) {
+            c = ++counter;
+        }
+        Work.item();
+        return c;
     }
 }

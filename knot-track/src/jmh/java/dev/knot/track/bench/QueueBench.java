@@ -12,18 +12,18 @@ import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * A producer and a consumer thread on one bounded queue. Non-blocking offer/poll (an operation is one attempt,
- * successful or not), so that neither side can hang when the other stops at the end of an iteration.
+ * A producer and a consumer thread on one bounded queue. The bare rows use non-blocking offer/poll (an operation is
+ * one attempt, successful or not); the pipeline workload blocks, with timeouts so that neither side can hang when the
+ * other stops at the end of an iteration.
  */
 @State(Scope.Group)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class QueueBench {
     final BlockingQueue<Integer> abq = new ArrayBlockingQueue<>(1024);
-    final BlockingQueue<Integer> abqWork = new ArrayBlockingQueue<>(1024);
+    final BlockingQueue<Integer> pipe = new ArrayBlockingQueue<>(1024);
     final BlockingQueue<Integer> lbq = new LinkedBlockingQueue<>(1024);
     static final Integer ITEM = 42;
 
@@ -41,21 +41,26 @@ public class QueueBench {
         return abq.poll();
     }
 
-    /** The same with about a microsecond of work per item on each side, as pipeline stages would do. */
+    /**
+     * Workload: a pipeline stage. The producer does {@link Work#item} and puts the item (offer with a timeout, which
+     * blocks while the queue is full); the consumer takes it (poll with a timeout, which blocks while it is empty)
+     * and does {@link Work#item}. The timeouts only matter when the other side stops at the end of an iteration.
+     */
     @Benchmark
-    @Group("abqWork")
+    @Group("pipeline")
     @GroupThreads(1)
-    public boolean abqWorkProduce(Expect e) {
-        Blackhole.consumeCPU(250);
-        return abqWork.offer(ITEM);
+    public boolean pipelineProduce(Expect e) throws InterruptedException {
+        Work.item();
+        return pipe.offer(ITEM, 10, TimeUnit.MILLISECONDS);
     }
 
     @Benchmark
-    @Group("abqWork")
+    @Group("pipeline")
     @GroupThreads(1)
-    public Integer abqWorkConsume(Expect e) {
-        Blackhole.consumeCPU(250);
-        return abqWork.poll();
+    public Integer pipelineConsume(Expect e) throws InterruptedException {
+        Integer item = pipe.poll(10, TimeUnit.MILLISECONDS);
+        if (item != null) Work.item();
+        return item;
     }
 
     @Benchmark

@@ -9,9 +9,8 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.infra.Blackhole;
 
-/** Semaphore acquire/release: tracked (two hooks and a ThreadLocal lookup per pair). */
+/** Semaphore acquire/release (two hooks per pair when tracked): bare rows and a bulkhead workload. */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -43,17 +42,51 @@ public class SemaphoreBench {
         permits.release();
     }
 
-    /** A permit guarding about a microsecond of work, as a semaphore around real work would. */
+    /** One thread, a permit guarding {@link Work#item} (the semaphore never blocks). */
     @Benchmark
     public void guardedWork(Expect e) {
         permits.acquireUninterruptibly();
-        Blackhole.consumeCPU(250);
+        Work.item();
         permits.release();
     }
 
-    /** Construction: not instrumented (a control). */
+    /**
+     * Workload: a limiter below its limit. Two threads, eight permits, each permit guarding {@link Work#item}: nobody
+     * waits, but both threads update the same semaphore.
+     */
     @Benchmark
-    public Semaphore create(Expect e) {
-        return new Semaphore(1);
+    @Threads(2)
+    public void limiterWork(Limiter l, Expect e) {
+        l.permits.acquireUninterruptibly();
+        try {
+            Work.item();
+        } finally {
+            l.permits.release();
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class Limiter {
+        final Semaphore permits = new Semaphore(8);
+    }
+
+    /**
+     * Workload: a bulkhead. Four threads share two permits, each guarding {@link Work#item}, as a limiter in front
+     * of a resource: half the threads wait at any time (parks and unparks on the 2 CPUs measured).
+     */
+    @Benchmark
+    @Threads(4)
+    public void bulkheadWork(Bulkhead b, Expect e) {
+        b.permits.acquireUninterruptibly();
+        try {
+            Work.item();
+        } finally {
+            b.permits.release();
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class Bulkhead {
+        final Semaphore permits = new Semaphore(2);
     }
 }

@@ -8,83 +8,166 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs the benchmarks without the agent and with the tracking agent, and prints the ratios.
+ * Runs every benchmark in each configuration and prints a Markdown table with the ratios to "no agent".
  * <pre>
  * mvn -q -Pbench -pl knot-track -am package -DskipTests
- * java -jar knot-track/target/knot-track-bench.jar [agent-jar [forks [name-part]]]
+ * java -jar knot-track/target/knot-track-bench.jar [agent-jar [rounds [name-part]]]
  * </pre>
- * Configurations: no agent; {@code track=all}; {@code track=all,track.sites=true} (two semaphore benchmarks).
+ * Configurations: no agent; the agent with {@code track=none} (snapshot only: java.base opened, nothing
+ * instrumented, one live snapshot taken before measuring); {@code track=all}; {@code track=all,track.sites=true}
+ * (two semaphore rows); then {@link HookBench} (the hooks called directly, no agent).
+ *
+ * <p>The machine it was written for is shared, and its load changes by the minute. So the configurations of a
+ * benchmark run in interleaved rounds, one fork each (none, snapshot, all, none, snapshot, all, …): a ratio is
+ * computed per round, and the table gives the mean of the rounds with a 95 % Student-t interval over rounds (one
+ * round: JMH's 99.9 % intervals propagated). Options (system properties): {@code bench.warmup}, {@code
+ * bench.iterations} (1 s each; default 2 and 4); {@code bench.configs} (default {@code none,snapshot,all,sites,hooks});
+ * {@code bench.before=JAR}: also run {@code track=all} with the boot classes ({@code …track/boot/*.class}) of an
+ * older build in JAR put on the boot class path first, i.e. the hooks as they were (column "before").
  */
 public final class TrackBench {
     private TrackBench() {
     }
 
-    /** Every benchmark, run under each configuration back to back (so that load changes hit both alike). */
+    /** Bare rows (a primitive with nothing else) and workloads (the issue's, with {@link Work#item}). */
     static final List<String> BENCHMARKS = List.of(
             "SemaphoreBench.acquireRelease", "SemaphoreBench.acquireReleaseContended", "SemaphoreBench.nested",
-            "SemaphoreBench.guardedWork", "SemaphoreBench.create",
-            "QueueBench.abq", "QueueBench.lbq", "QueueBench.abqWork",
-            "FutureBench.chainInline", "FutureBench.chainOnPool",
-            "LockBench.reentrantLockContended", "LockBench.synchronizedContended");
+            "SemaphoreBench.guardedWork", "SemaphoreBench.limiterWork", "SemaphoreBench.bulkheadWork",
+            "QueueBench.abq", "QueueBench.lbq", "QueueBench.pipeline",
+            "FutureBench.chainInline", "FutureBench.chainOnPool", "FutureBench.fanOutOnPool",
+            "LockBench.reentrantLockContended", "LockBench.synchronizedContended",
+            "LockBench.reentrantLockWork", "LockBench.synchronizedWork");
     /** Measured with acquisition sites too. */
     static final List<String> WITH_SITES = List.of("SemaphoreBench.acquireRelease", "SemaphoreBench.guardedWork");
+    static final String ALL = "semaphores,queues,futures,failures";
+    static final List<String> CONFIGS = List.of(System.getProperty("bench.configs", "none,snapshot,all,sites,hooks").split(","));
+    static final String BEFORE = System.getProperty("bench.before");
+    static final String OPEN_LANG = "--add-opens=java.base/java.lang=ALL-UNNAMED";
+
+    /** Column name → (benchmark → score per round). */
+    static final Map<String, Map<String, List<double[]>>> SCORES = new LinkedHashMap<>();
 
     public static void main(String[] args) throws Exception {
         String agent = args.length > 0 ? args[0] : findAgent();
-        int forks = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         String only = args.length > 2 ? args[2] : "";
-        Map<String, double[]> none = new LinkedHashMap<>();
-        Map<String, double[]> all = new LinkedHashMap<>();
-        Map<String, double[]> sites = new LinkedHashMap<>();
+        String before = BEFORE == null ? null : "-Xbootclasspath/a:" + BEFORE;
         for (String bench : BENCHMARKS) {
             if (!bench.contains(only)) continue;
             String include = "dev\\.knot\\.track\\.bench\\." + bench.replace(".", "\\.") + "$";
-            none.putAll(run(include, forks, null, "none"));
-            all.putAll(run(include, forks, agent + "=track=all", "semaphores,queues,futures"));
-            if (WITH_SITES.contains(bench)) {
-                sites.putAll(run(include, forks, agent + "=track=all,track.sites=true", "semaphores,queues,futures+sites"));
+            boolean control = bench.startsWith("LockBench");
+            for (int r = 0; r < rounds; r++) {
+                if (CONFIGS.contains("none")) run("none", include, "none");
+                if (CONFIGS.contains("snapshot")) run("snapshot", include, "snapshot", "-javaagent:" + agent + "=track=none");
+                if (before != null && !control) run("before", include, ALL, before, "-javaagent:" + agent + "=track=all");
+                if (CONFIGS.contains("all")) run("all", include, ALL, "-javaagent:" + agent + "=track=all");
+                if (CONFIGS.contains("sites") && WITH_SITES.contains(bench)) {
+                    run("sites", include, ALL + "+sites", "-javaagent:" + agent + "=track=all,track.sites=true");
+                }
             }
+            print(rounds);
         }
-        System.out.println();
-        System.out.printf(Locale.ROOT, "%-40s %16s %16s %7s %17s %7s%n", "benchmark (ns/op, ±99.9% CI)", "no agent",
-                "track=all", "ratio", "track=all,sites", "ratio");
-        for (Map.Entry<String, double[]> e : none.entrySet()) {
-            double[] a = all.get(e.getKey());
-            double[] s = sites.get(e.getKey());
-            System.out.printf(Locale.ROOT, "%-40s %16s %16s %7s %17s %7s%n", e.getKey(), fmt(e.getValue()), fmt(a),
-                    ratio(a, e.getValue()), fmt(s), ratio(s, e.getValue()));
+        if (CONFIGS.contains("hooks") && ("HookBench".contains(only) || only.startsWith("HookBench"))) {
+            String include = "dev\\.knot\\.track\\.bench\\.HookBench\\.";
+            for (int r = 0; r < rounds; r++) {
+                if (before != null) run("hooks before", include, "none", OPEN_LANG, before);
+                run("hooks", include, "none", OPEN_LANG);
+            }
+            print(rounds);
         }
     }
 
-    static Map<String, double[]> run(String include, int forks, String agentArg, String expect) throws Exception {
-        ChainedOptionsBuilder b = new OptionsBuilder().include(include)
-                .forks(forks).warmupIterations(3).warmupTime(TimeValue.seconds(1))
-                .measurementIterations(5).measurementTime(TimeValue.seconds(1))
-                .jvmArgsAppend(jvmArgs(agentArg, expect));
-        Collection<RunResult> results = new Runner(b.build()).run();
-        Map<String, double[]> out = new LinkedHashMap<>();
-        for (RunResult r : results) {
-            Result<?> p = r.getPrimaryResult();
-            String name = r.getParams().getBenchmark().replace("dev.knot.track.bench.", "");
-            out.put(name, new double[] {p.getScore(), p.getScoreError()});
-        }
-        return out;
-    }
-
-    static String[] jvmArgs(String agentArg, String expect) {
-        List<String> a = new ArrayList<>();
+    static void run(String column, String include, String expect, String... jvmArgs) throws Exception {
+        List<String> a = new ArrayList<>(List.of(jvmArgs));
         a.add("-Dknot.track.expect=" + expect);
-        if (agentArg != null) a.add("-javaagent:" + agentArg);
-        return a.toArray(new String[0]);
+        Collection<RunResult> results = new Runner(new OptionsBuilder().include(include).forks(1)
+                .warmupIterations(Integer.getInteger("bench.warmup", 2)).warmupTime(TimeValue.seconds(1))
+                .measurementIterations(Integer.getInteger("bench.iterations", 4)).measurementTime(TimeValue.seconds(1))
+                .jvmArgsAppend(a.toArray(new String[0])).build()).run();
+        for (RunResult r : results) {
+            String name = r.getParams().getBenchmark().replace("dev.knot.track.bench.", "");
+            double err = r.getPrimaryResult().getScoreError();
+            SCORES.computeIfAbsent(column, k -> new LinkedHashMap<>()).computeIfAbsent(name, k -> new ArrayList<>())
+                    .add(new double[] {r.getPrimaryResult().getScore(), Double.isNaN(err) ? 0 : err});
+        }
     }
+
+    /** The table so far (printed after each benchmark, so that an interrupted run still leaves its rows). */
+    static void print(int rounds) {
+        List<String> cols = new ArrayList<>(List.of("snapshot", "before", "all", "sites"));
+        cols.removeIf(c -> !SCORES.containsKey(c));
+        System.out.println();
+        System.out.printf(Locale.ROOT, "ns/op: mean of %d round(s) ± 95%% interval; ratio: to no agent, per round%n%n", rounds);
+        StringBuilder h = new StringBuilder("| benchmark | no agent |");
+        StringBuilder line = new StringBuilder("|---|---:|");
+        for (String c : cols) {
+            h.append(' ').append(c).append(" | ratio |");
+            line.append("---:|---:|");
+        }
+        System.out.println(h);
+        System.out.println(line);
+        Map<String, List<double[]>> base = SCORES.getOrDefault("none", Map.of());
+        for (String name : base.keySet()) {
+            StringBuilder row = new StringBuilder("| " + name + " | " + fmt(mean(base.get(name))) + " |");
+            for (String c : cols) {
+                List<double[]> v = SCORES.get(c).get(name);
+                row.append(' ').append(fmt(mean(v))).append(" | ").append(ratio(v, base.get(name))).append(" |");
+            }
+            System.out.println(row);
+        }
+        for (String c : List.of("hooks before", "hooks")) {
+            Map<String, List<double[]>> m = SCORES.get(c);
+            if (m == null) continue;
+            System.out.println();
+            System.out.println("| " + c + " (called directly) | ns/op |");
+            System.out.println("|---|---:|");
+            m.forEach((k, v) -> System.out.printf(Locale.ROOT, "| %s | %s |%n", k, fmt(mean(v))));
+        }
+        System.out.flush();
+    }
+
+    /** Mean over rounds with a 95 % t interval; one round: JMH's own interval. */
+    static double[] mean(List<double[]> v) {
+        if (v == null || v.isEmpty()) return null;
+        if (v.size() == 1) return v.get(0);
+        double[] x = new double[v.size()];
+        for (int i = 0; i < x.length; i++) x[i] = v.get(i)[0];
+        return meanT(x);
+    }
+
+    static String ratio(List<double[]> v, List<double[]> base) {
+        if (v == null || base == null || v.isEmpty()) return "";
+        int n = Math.min(v.size(), base.size());
+        if (n == 1) {
+            double[] a = v.get(0);
+            double[] b = base.get(0);
+            double r = a[0] / b[0];
+            return String.format(Locale.ROOT, "%.2f ± %.2f", r, r * Math.hypot(a[1] / a[0], b[1] / b[0]));
+        }
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) x[i] = v.get(i)[0] / base.get(i)[0];
+        double[] m = meanT(x);
+        return String.format(Locale.ROOT, "%.2f ± %.2f", m[0], m[1]);
+    }
+
+    static double[] meanT(double[] x) {
+        double s = 0;
+        for (double d : x) s += d;
+        double mean = s / x.length;
+        double ss = 0;
+        for (double d : x) ss += (d - mean) * (d - mean);
+        double sd = Math.sqrt(ss / (x.length - 1));
+        return new double[] {mean, T95[Math.min(x.length - 1, T95.length - 1)] * sd / Math.sqrt(x.length)};
+    }
+
+    /** Two-sided 95 % Student-t quantiles by degrees of freedom (index). */
+    static final double[] T95 = {Double.NaN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228};
 
     static String findAgent() throws Exception {
         Path dir = Path.of(TrackBench.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent();
@@ -96,10 +179,8 @@ public final class TrackBench {
     }
 
     static String fmt(double[] v) {
-        return v == null ? "" : String.format(Locale.ROOT, "%.1f ± %.1f", v[0], Double.isNaN(v[1]) ? 0 : v[1]);
-    }
-
-    static String ratio(double[] v, double[] base) {
-        return v == null ? "" : String.format(Locale.ROOT, "%.3f", v[0] / base[0]);
+        if (v == null) return "";
+        String f = v[0] >= 100 ? "%.0f ± %.0f" : "%.1f ± %.1f";
+        return String.format(Locale.ROOT, f, v[0], v[1]);
     }
 }

@@ -1,5 +1,7 @@
 package dev.knot.track.boot;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -13,8 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Rules for every hook: returns at once when {@link #enabled} is false; catches every Throwable (counted in
  * {@link #errors()}) and never throws; never calls a method of an application object (keys are compared with
  * {@code ==}); never takes a lock on the hot path. Per-thread state lives in a {@link ThreadState} reached through
- * a ThreadLocal and written only by its own thread. The one global structure (semaphores released by a thread that
- * did not hold their permits) is guarded by a Knot-private lock, and each thread reports a foreign release of the
+ * a table indexed by thread id (a ThreadLocal when the slot is taken) and written only by its own thread. The one
+ * global structure (semaphores released by a thread that did not hold their permits) is guarded by a Knot-private lock, and each thread reports a foreign release of the
  * same semaphore only once in a row.
  */
 public final class KnotTracker {
@@ -39,6 +41,63 @@ public final class KnotTracker {
     public static volatile boolean fromStart;
 
     private static final TrackerLocal LOCAL = new TrackerLocal();
+    /**
+     * The hot path to a thread's state, without ThreadLocalMap hashing and its weak-reference read: a slot per
+     * {@code tid & (SLOTS - 1)}, holding the state of the thread with that id. Thread ids are unique in a JVM and
+     * never reused, so a state whose {@code threadId} matches belongs to the calling thread. The id is read from the
+     * private final field {@code Thread.tid} through a VarHandle ({@code Tracking} opens java.lang to this class's
+     * module first), not with {@code getId()}, which a Thread subclass may override. Without that field (another
+     * JDK, or not opened) every thread uses {@link #LOCAL}; so does a thread whose slot a live thread holds.
+     * Slots are written without locks by the thread claiming them and cleared by {@link #purge} once their thread
+     * ended; a lost race only sends a thread to the ThreadLocal. A thread reads another thread's state from a slot
+     * only for its final {@code threadId} (final-field semantics make that safe without a fence).
+     */
+    private static final int SLOTS = 1 << 12;
+    private static final ThreadState[] BY_ID = new ThreadState[SLOTS];
+    private static final VarHandle TID = tidHandle();
+
+    private static VarHandle tidHandle() {
+        try {
+            return MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup())
+                    .findVarHandle(Thread.class, "tid", long.class);
+        } catch (Throwable t) {
+            return null;
+        }
+    }
+
+    /** Whether the id table is used (else every lookup is a ThreadLocal one). */
+    public static boolean fastLookup() {
+        return TID != null;
+    }
+
+    /** The thread's id as the table keys it. */
+    static long idOf(Thread t) {
+        return TID != null ? (long) TID.get(t) : t.getId();
+    }
+
+    private static ThreadState state() {
+        if (TID == null) return LOCAL.get();
+        long id = (long) TID.get(Thread.currentThread());
+        ThreadState s = BY_ID[(int) id & (SLOTS - 1)];
+        if (s != null && s.threadId == id) return s;
+        return stateSlow(id);
+    }
+
+    private static ThreadState stateSlow(long id) {
+        ThreadState s = LOCAL.get();
+        int slot = (int) id & (SLOTS - 1);
+        if (BY_ID[slot] == null) BY_ID[slot] = s; // re-claim after a purge; a live occupant is never displaced
+        return s;
+    }
+
+    /** A new state (its thread's first hook): takes the thread's slot unless a live thread has it. */
+    static void claimSlot(ThreadState s) {
+        if (TID == null) return;
+        int slot = (int) s.threadId & (SLOTS - 1);
+        ThreadState old = BY_ID[slot];
+        if (old == null || old.ended()) BY_ID[slot] = s;
+    }
+
     private static final ConcurrentLinkedQueue<ThreadState> REGISTRY = new ConcurrentLinkedQueue<>();
     private static final AtomicInteger REGISTRATIONS = new AtomicInteger();
     private static final AtomicBoolean PURGING = new AtomicBoolean();
@@ -56,7 +115,7 @@ public final class KnotTracker {
     public static void acquired(int permits, Object sync) {
         if (!enabled || permits <= 0 || sync == null) return;
         try {
-            ThreadState s = LOCAL.get();
+            ThreadState s = state();
             if (!sites) {
                 s.acquire(sync, permits, null);
                 return;
@@ -82,7 +141,7 @@ public final class KnotTracker {
     public static void released(int permits, Object sync) {
         if (!enabled || permits <= 0 || sync == null) return;
         try {
-            ThreadState s = LOCAL.get();
+            ThreadState s = state();
             if (!s.release(sync, permits) && s.lastForeign != sync) {
                 s.lastForeign = sync;
                 synchronized (LOCK) {
@@ -100,7 +159,7 @@ public final class KnotTracker {
     public static void produces(Object queue) {
         if (!enabled || queue == null) return;
         try {
-            LOCAL.get().produce(queue);
+            state().produce(queue);
         } catch (Throwable t) {
             failed(t);
         }
@@ -110,7 +169,7 @@ public final class KnotTracker {
     public static void consumes(Object queue) {
         if (!enabled || queue == null) return;
         try {
-            LOCAL.get().consume(queue);
+            state().consume(queue);
         } catch (Throwable t) {
             failed(t);
         }
@@ -122,7 +181,7 @@ public final class KnotTracker {
     public static void waits(Object future) {
         if (!enabled) return;
         try {
-            LOCAL.get().pushWait(future);
+            state().pushWait(future);
         } catch (Throwable t) {
             failed(t);
         }
@@ -132,7 +191,7 @@ public final class KnotTracker {
     public static void waitDone(Object future) {
         if (!enabled) return;
         try {
-            LOCAL.get().popWait(future);
+            state().popWait(future);
         } catch (Throwable t) {
             failed(t);
         }
@@ -145,7 +204,7 @@ public final class KnotTracker {
     public static void runs(Object future) {
         if (!enabled) return;
         try {
-            LOCAL.get().running = future;
+            state().running = future;
         } catch (Throwable t) {
             failed(t);
         }
@@ -239,7 +298,7 @@ public final class KnotTracker {
 
     /** The calling thread's state (self-test). */
     public static ThreadState current() {
-        return LOCAL.get();
+        return state();
     }
 
     /** Did tracking see every permit of this semaphore (its sync) being taken? */
@@ -280,6 +339,7 @@ public final class KnotTracker {
 
     static void register(ThreadState s) {
         REGISTRY.add(s);
+        claimSlot(s);
         if (REGISTRATIONS.incrementAndGet() % PURGE_EVERY == 0) purge(false);
     }
 
@@ -289,6 +349,10 @@ public final class KnotTracker {
         try {
             for (java.util.Iterator<ThreadState> it = REGISTRY.iterator(); it.hasNext(); ) {
                 if (it.next().disposable()) it.remove();
+            }
+            for (int i = 0; i < SLOTS; i++) {
+                ThreadState s = BY_ID[i];
+                if (s != null && s.ended()) BY_ID[i] = null; // the registry keeps it if it still holds permits
             }
         } catch (Throwable t) {
             if (force) failed(t);

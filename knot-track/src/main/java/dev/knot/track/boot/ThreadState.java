@@ -6,9 +6,15 @@ import java.lang.ref.WeakReference;
  * What tracking knows about one thread: the semaphore permits it holds (count and first acquisition site), the
  * last few bounded queues it put into and took from, the CompletableFuture it waits on, the one it computes.
  *
- * <p>Written only by its own thread, without locks. Other threads (the snapshot) read it racily: they may see a
- * state a few operations old, never a broken one (arrays are replaced, not resized in place). A thread that waits
- * is parked, and parking publishes its earlier writes in practice.
+ * <p>Written only by its own thread, with plain writes: no lock, no volatile write, no fence on a hook's path.
+ * Other threads (the snapshot) read it racily and never see a broken state (arrays are replaced, not resized in
+ * place; a reused semaphore slot gets its key before its count). Under the Java memory model these are data races,
+ * and the visibility the snapshot relies on comes from HotSpot, not from the JMM: a thread that waits has, after its
+ * last hook, parked (a VM thread-state transition, which fences), and the snapshot stops every thread for its stack
+ * trace (a handshake or safepoint) before it reads states. So the state of a waiting thread, which is what certain
+ * findings are made of, is read exactly. States of ended threads are exact by the JMM itself: {@code isAlive()}
+ * returning false synchronizes with the thread's end (JLS 17.4.4). A running thread may be seen a few operations
+ * old (each hook runs just after the acquire or release it reports, so that window always exists).
  */
 public final class ThreadState {
     /** How many queues each ring remembers per direction. */
@@ -16,7 +22,7 @@ public final class ThreadState {
     private static final int STACK = 4;
 
     private final WeakReference<Thread> thread;
-    private final long threadId;
+    final long threadId;
     private volatile String lastName;
 
     boolean busy; // re-entry guard for the stack walk
@@ -41,17 +47,42 @@ public final class ThreadState {
 
     ThreadState(Thread t) {
         this.thread = new WeakReference<>(t);
-        this.threadId = t.getId();
+        this.threadId = KnotTracker.idOf(t);
         this.lastName = t.getName();
     }
 
     // ---- written by the owning thread ------------------------------------------------------------------------
 
+    /*
+     * Semaphore slots are kept when their count drops to 0 (the key stays, the count says "holds nothing"), so that
+     * the usual acquire/release of the same semaphore writes only an int: no reference store, hence no GC write
+     * barrier (with G1 a store of an old-to-old reference costs a StoreLoad fence). A slot of count 0 is reused for
+     * the next new semaphore; the table never holds more keys than the most semaphores this thread held at once,
+     * and those (their Sync objects) stay reachable until the slot is reused or the thread's state is dropped.
+     */
+
     void acquire(Object sync, int permits, Object site) {
         Object[] k = keys;
-        for (int i = 0; i < n; i++) {
+        int m = n;
+        for (int i = 0; i < m; i++) {
             if (k[i] == sync) {
-                counts[i] += permits;
+                int c = counts[i];
+                if (c == 0 && sites[i] != site) sites[i] = site;
+                counts[i] = c + permits;
+                return;
+            }
+        }
+        acquireNew(sync, permits, site);
+    }
+
+    /** First permit of a semaphore not in the table: reuse a slot that holds nothing, else append. */
+    private void acquireNew(Object sync, int permits, Object site) {
+        Object[] k = keys;
+        for (int i = 0; i < n; i++) {
+            if (counts[i] == 0) {
+                k[i] = sync; // key before count: a racy reader never sees the new count under the old key
+                sites[i] = site;
+                counts[i] = permits;
                 return;
             }
         }
@@ -82,22 +113,14 @@ public final class ThreadState {
     /** False when this thread did not hold that many permits: someone else's permits were released. */
     boolean release(Object sync, int permits) {
         Object[] k = keys;
-        for (int i = 0; i < n; i++) {
+        int m = n;
+        for (int i = 0; i < m; i++) {
             if (k[i] == sync) {
-                int left = counts[i] - permits;
-                if (left > 0) {
-                    counts[i] = left;
-                    return true;
-                }
-                int last = n - 1;
-                k[i] = k[last];
-                counts[i] = counts[last];
-                sites[i] = sites[last];
-                k[last] = null;
-                sites[last] = null;
-                counts[last] = 0;
-                n = last;
-                return left == 0;
+                int c = counts[i];
+                if (c == 0) return false; // the slot is kept, but this thread holds none of its permits
+                int left = c - permits;
+                counts[i] = left > 0 ? left : 0;
+                return left >= 0;
             }
         }
         return false;
@@ -170,7 +193,17 @@ public final class ThreadState {
     }
 
     boolean disposable() {
-        return n == 0 && ended();
+        return !holdsPermits() && ended();
+    }
+
+    private boolean holdsPermits() {
+        int[] c = counts;
+        if (c == null) return false;
+        int m = Math.min(n, c.length);
+        for (int i = 0; i < m; i++) {
+            if (c[i] > 0) return true;
+        }
+        return false;
     }
 
     /** Semaphore syncs this thread holds permits of, as {sync, Integer count, site or null} triples. */

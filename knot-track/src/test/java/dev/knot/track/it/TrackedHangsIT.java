@@ -44,6 +44,7 @@ class TrackedHangsIT {
     static void trackingIsOn() {
         assertNotNull(Tracking.active(), "the agent did not install tracking: " + Tracking.disabledReason());
         assertTrue(KnotTracker.installed && KnotTracker.enabled);
+        assertTrue(KnotTracker.fastLookup(), "thread states are not found through the thread-id table");
     }
 
     // ---- semaphores -----------------------------------------------------------------------------------------
