@@ -252,6 +252,12 @@ class LiveSnapshotTest {
             }
         });
         awaitStuck(joiner);
+        Instant end = Instant.now().plus(Duration.ofSeconds(10));
+        while (java.util.Arrays.stream(joiner.getStackTrace()).noneMatch(e -> e.getMethodName().equals("join"))
+                || joiner.getState() != Thread.State.WAITING) {
+            if (Instant.now().isAfter(end)) throw new AssertionError("the joiner never waited in join()");
+            Thread.onSpinWait();
+        }
         StringBuilder text = new StringBuilder();
         LiveParts parts = LiveSnapshot.takeParts("this JVM", phase -> { }, text::append);
         assumeTrue(parts != null, "this JVM has virtual threads or no in-process text dump");
@@ -265,7 +271,9 @@ class LiveSnapshotTest {
         assertEquals(Certainty.CERTAIN, f.certainty());
         assertEquals(Set.of("parts-lock-1", "parts-lock-2"), Set.copyOf(f.threads()));
         assertTrue(merged.facts().stream().anyMatch(x -> x.kind() == dev.knot.input.LiveFact.Kind.THREAD_OBJECT
-                && x.threadId().equals(Long.toString(t1.getId())) && x.objectId().startsWith("0x")), merged.facts().toString());
+                && x.threadId().equals(Long.toString(t1.getId())) && x.objectId().startsWith("0x")),
+                () -> merged.facts() + " " + merged.warnings() + " joiner: " + joiner.getState() + " "
+                        + java.util.Arrays.toString(joiner.getStackTrace()));
     }
 
     private static void awaitQuietly(CountDownLatch l) {
