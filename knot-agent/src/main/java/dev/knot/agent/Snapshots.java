@@ -36,49 +36,51 @@ final class Snapshots {
         Path tmp = sibling(target, KnotAgent.TMP_SUFFIX);
         if (parts) {
             Path text = sibling(target, THREADS_SUFFIX);
+            LiveParts p;
             try {
-                LiveParts p = LiveSnapshot.takeParts(source, phase, s -> {
+                p = LiveSnapshot.takeParts(source, phase, s -> {
                     Path textTmp = sibling(text, KnotAgent.TMP_SUFFIX);
                     Files.write(textTmp, s.getBytes(StandardCharsets.UTF_8));
                     move(textTmp, text);
                 });
-                if (p != null) {
-                    try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                        p.write(w);
-                    }
-                    phase.accept("written");
-                    if (timings != null) Files.writeString(sibling(target, TIMINGS_SUFFIX), timings, StandardCharsets.UTF_8);
-                    move(tmp, target);
-                    return null;
-                }
             } catch (IOException e) {
-                try {
-                    Files.deleteIfExists(tmp);
-                    Files.deleteIfExists(text);
-                } catch (IOException | RuntimeException ignored) {
-                    // best effort
-                }
-                return "cannot write snapshot to " + target + ": " + KnotAgent.oneLine(e);
+                return cannotWrite(target, e, tmp, text);
             }
+            if (p != null) return write(target, tmp, text, p::write, phase, timings);
         }
         if (parts && ThreadPrint.failure() != null) KnotAgent.warn("in-process Thread.print failed: " + ThreadPrint.failure());
         ThreadDump dump = LiveSnapshot.take(source, phase);
+        return write(target, tmp, null, w -> SnapshotJson.write(dump, w), phase, timings);
+    }
+
+    private interface Body {
+        void writeTo(Writer w) throws IOException;
+    }
+
+    /** {@code body} into {@code tmp}, then moved to {@code target}: a reader sees the whole file or none. */
+    private static String write(Path target, Path tmp, Path alsoDelete, Body body, java.util.function.Consumer<String> phase,
+                                StringBuilder timings) {
         try {
             try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                SnapshotJson.write(dump, w);
+                body.writeTo(w);
             }
             phase.accept("written");
             if (timings != null) Files.writeString(sibling(target, TIMINGS_SUFFIX), timings, StandardCharsets.UTF_8);
             move(tmp, target);
             return null;
         } catch (IOException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException | RuntimeException ignored) {
-                // best effort
-            }
-            return "cannot write snapshot to " + target + ": " + KnotAgent.oneLine(e);
+            return cannotWrite(target, e, tmp, alsoDelete);
         }
+    }
+
+    private static String cannotWrite(Path target, IOException e, Path tmp, Path alsoDelete) {
+        try {
+            Files.deleteIfExists(tmp);
+            if (alsoDelete != null) Files.deleteIfExists(alsoDelete);
+        } catch (IOException | RuntimeException ignored) {
+            // best effort
+        }
+        return "cannot write snapshot to " + target + ": " + KnotAgent.oneLine(e);
     }
 
     /** Leaves the reason for a failed request next to the file the requester waits for. */

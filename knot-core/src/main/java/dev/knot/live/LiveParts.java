@@ -177,16 +177,7 @@ public record LiveParts(String source, Instant time, String pid, String jvm, Map
                 g.writeEndArray();
             }
             g.writeEndArray();
-            g.writeArrayFieldStart("facts");
-            for (LiveFact f : facts) {
-                g.writeStartArray();
-                g.writeString(f.kind().name());
-                g.writeString(f.objectId());
-                g.writeString(f.threadId());
-                g.writeString(f.detail());
-                g.writeEndArray();
-            }
-            g.writeEndArray();
+            SnapshotJson.writeFacts(g, facts);
             g.writeArrayFieldStart("warnings");
             for (String s : warnings) g.writeString(s);
             g.writeEndArray();

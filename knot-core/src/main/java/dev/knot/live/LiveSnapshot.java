@@ -112,14 +112,8 @@ public final class LiveSnapshot {
             b.id = Long.toString(t.getId());
             byId.put(b.id, b);
         }
-        if (Runtime.version().feature() < 21 || reflect.virtualThreadsVisible()) {
-            facts.add(new LiveFact(LiveFact.Kind.STATE, LiveFact.JVM, "", LiveFact.ALL_VIRTUAL_THREADS_LISTED));
-        }
+        jvmFacts();
         joinFactsByThread(platform);
-        Integer finalizable = reflect.applicationFinalizers();
-        if (finalizable != null && finalizable == 0) {
-            facts.add(new LiveFact(LiveFact.Kind.STATE, LiveFact.JVM, "", LiveFact.NO_APPLICATION_FINALIZERS));
-        }
         Map<Object, List<Thread>> pools = pools(platform);
         // Only blockers that were the same object before and after the text dump: the text names objects by
         // address, and a blocker is matched to its address through the thread parked on it.
@@ -130,13 +124,7 @@ public final class LiveSnapshot {
             blockers.put(Long.toString(t.getId()), ref(b));
             blockerFacts(b, platform, pools);
         }
-        for (FactSource s : SOURCES) {
-            try {
-                facts.addAll(s.facts(platform));
-            } catch (Throwable e) { // a failing source costs its facts, never the snapshot
-                warnings.add("live facts from " + s.getClass().getName() + " failed: " + e);
-            }
-        }
+        sourcedFacts(platform);
         phases.accept("facts");
         Map<String, LiveParts.Extra> extras = new LinkedHashMap<>();
         for (DumpedThread.Builder b : byId.values()) {
@@ -162,24 +150,12 @@ public final class LiveSnapshot {
             for (Map.Entry<Thread, String> v : virtual.entrySet()) addVirtual(v.getKey(), v.getValue());
         }
         all.addAll(virtual.keySet());
-        if (Runtime.version().feature() < 21 || reflect.virtualThreadsVisible()) {
-            facts.add(new LiveFact(LiveFact.Kind.STATE, LiveFact.JVM, "", LiveFact.ALL_VIRTUAL_THREADS_LISTED));
-        }
+        jvmFacts();
         proveClassInitWaits();
         joinFacts(all);
-        Integer finalizable = reflect.applicationFinalizers();
-        if (finalizable != null && finalizable == 0) {
-            facts.add(new LiveFact(LiveFact.Kind.STATE, LiveFact.JVM, "", LiveFact.NO_APPLICATION_FINALIZERS));
-        }
         Map<Object, List<Thread>> pools = pools(platform);
         for (Thread t : all) blockerFacts(t, all, pools);
-        for (FactSource s : SOURCES) {
-            try {
-                facts.addAll(s.facts(all));
-            } catch (Throwable e) { // a failing source costs its facts, never the snapshot
-                warnings.add("live facts from " + s.getClass().getName() + " failed: " + e);
-            }
-        }
+        sourcedFacts(all);
         phases.accept("facts");
         List<DumpedThread> threads = new ArrayList<>();
         for (DumpedThread.Builder b : byId.values()) threads.add(b.build());
@@ -352,6 +328,28 @@ public final class LiveSnapshot {
     }
 
     // ---- facts ---------------------------------------------------------------------------------------
+
+    /** Facts about the whole JVM: every virtual thread is listed; nothing awaits an application finalizer. */
+    private void jvmFacts() {
+        if (Runtime.version().feature() < 21 || reflect.virtualThreadsVisible()) {
+            facts.add(new LiveFact(LiveFact.Kind.STATE, LiveFact.JVM, "", LiveFact.ALL_VIRTUAL_THREADS_LISTED));
+        }
+        Integer finalizable = reflect.applicationFinalizers();
+        if (finalizable != null && finalizable == 0) {
+            facts.add(new LiveFact(LiveFact.Kind.STATE, LiveFact.JVM, "", LiveFact.NO_APPLICATION_FINALIZERS));
+        }
+    }
+
+    /** Facts from the registered sources (tracking); a failing source costs its facts, never the snapshot. */
+    private void sourcedFacts(List<Thread> threads) {
+        for (FactSource s : SOURCES) {
+            try {
+                facts.addAll(s.facts(threads));
+            } catch (Throwable e) {
+                warnings.add("live facts from " + s.getClass().getName() + " failed: " + e);
+            }
+        }
+    }
 
     /**
      * {@link #joinFacts} for the text-dump path, where locks are named by address: which Thread object each

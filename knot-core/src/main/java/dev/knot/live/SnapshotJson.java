@@ -82,16 +82,7 @@ public final class SnapshotJson {
             g.writeEndArray();
             g.writeFieldName("warnings");
             strings(g, dump.warnings());
-            g.writeArrayFieldStart("facts");
-            for (LiveFact f : dump.facts()) {
-                g.writeStartArray();
-                g.writeString(f.kind().name());
-                g.writeString(f.objectId());
-                g.writeString(f.threadId());
-                g.writeString(f.detail());
-                g.writeEndArray();
-            }
-            g.writeEndArray();
+            writeFacts(g, dump.facts());
             g.writeEndObject();
             g.writeEndObject();
         }
@@ -143,6 +134,20 @@ public final class SnapshotJson {
     private static StackFrame plain(StackFrame f) {
         return f.locks().isEmpty() ? f
                 : new StackFrame(f.className(), f.method(), f.module(), f.file(), f.line(), f.nativeMethod(), List.of(), f.text());
+    }
+
+    /** {@code "facts": [[kind, object, thread, detail], …]}: shared with {@link LiveParts}. */
+    static void writeFacts(JsonGenerator g, List<LiveFact> facts) throws IOException {
+        g.writeArrayFieldStart("facts");
+        for (LiveFact f : facts) {
+            g.writeStartArray();
+            g.writeString(f.kind().name());
+            g.writeString(f.objectId());
+            g.writeString(f.threadId());
+            g.writeString(f.detail());
+            g.writeEndArray();
+        }
+        g.writeEndArray();
     }
 
     private static void strings(JsonGenerator g, List<String> values) throws IOException {
