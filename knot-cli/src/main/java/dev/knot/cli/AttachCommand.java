@@ -182,10 +182,7 @@ final class AttachCommand implements Callable<Integer> {
         try {
             if (Files.exists(s.threads())) {
                 // In two parts: parse the text dump while the agent works out the facts, then merge them.
-                List<ThreadDump> text;
-                try (InputStream in = Files.newInputStream(s.threads())) {
-                    text = DumpReader.read(source, in);
-                }
+                List<ThreadDump> text = DumpReader.readFile(s.threads(), source);
                 Timings.mark("text dump parsed");
                 s.awaitFile(timeout);
                 Timings.mark("facts file seen");
