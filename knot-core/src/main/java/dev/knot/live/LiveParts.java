@@ -11,6 +11,7 @@ import dev.knot.input.LockLine;
 import dev.knot.input.ObjectRef;
 import dev.knot.input.StackFrame;
 import dev.knot.input.ThreadDump;
+import dev.knot.model.Frames;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
@@ -128,17 +129,10 @@ public record LiveParts(String source, Instant time, String pid, String jvm, Map
         return new ThreadDump(source, DumpFormat.LIVE, time, pid, jvm, out, text.jdkDeadlocks(), w, merged);
     }
 
-    /** The Thread object a waiting thread's top frames say it waits on ({@code - waiting on <…> (a java.lang.Thread)}). */
+    /** The Thread object a waiting thread's top frames say it joins (see {@link Frames#joinedThread}). */
     private static String joinedThreadObject(DumpedThread t) {
-        if (t == null) return null;
-        for (int i = 0; i < Math.min(3, t.frames().size()); i++) {
-            for (LockLine l : t.frames().get(i).locks()) {
-                if (l.action() == LockLine.Action.WAITING_ON && l.object().className().equals("java.lang.Thread")) {
-                    return l.object().id();
-                }
-            }
-        }
-        return null;
+        ObjectRef joined = t == null ? null : Frames.joinedThread(t.frames());
+        return joined == null ? null : joined.id();
     }
 
     /** The object of a thread's "parking to wait for" line, if it has one. */

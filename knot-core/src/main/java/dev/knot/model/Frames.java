@@ -1,5 +1,7 @@
 package dev.knot.model;
 
+import dev.knot.input.LockLine;
+import dev.knot.input.ObjectRef;
 import dev.knot.input.StackFrame;
 import java.util.List;
 
@@ -38,6 +40,31 @@ public final class Frames {
             if (f.className().startsWith(classPrefix) && (method == null || f.method().equals(method))) return true;
         }
         return false;
+    }
+
+    /**
+     * The Thread object a thread in {@code Thread.join} waits for: its {@code - waiting on <…> (a java.lang.Thread)},
+     * or, where jstack printed {@code <no object reference available>} instead (a compiled frame), the thread object
+     * the {@code join} frame holds (join waits on the monitor it holds). Null if the top frames are not a join.
+     */
+    public static ObjectRef joinedThread(List<StackFrame> frames) {
+        ObjectRef unnamed = null;
+        for (int i = 0; i < Math.min(4, frames.size()); i++) {
+            StackFrame f = frames.get(i);
+            for (LockLine l : f.locks()) {
+                if (l.action() == LockLine.Action.WAITING_ON) {
+                    if (!l.object().id().equals("?")) {
+                        return l.object().className().equals("java.lang.Thread") ? l.object() : null;
+                    }
+                    unnamed = l.object();
+                }
+                if (unnamed != null && l.action() == LockLine.Action.LOCKED && f.is("java.lang.Thread", "join")
+                        && l.object().className().equals("java.lang.Thread")) {
+                    return l.object();
+                }
+            }
+        }
+        return null;
     }
 
     public static String describe(StackFrame f) {

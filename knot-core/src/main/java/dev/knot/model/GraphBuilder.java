@@ -120,6 +120,9 @@ public final class GraphBuilder {
                 if (l.action() != LockLine.Action.WAITING_ON) continue;
                 if (waitingOn == null) waitingOn = new HashSet<>();
                 waitingOn.add(l.object().id());
+                // jstack may print "<no object reference available>" for the object: join waits on the Thread it locked
+                ObjectRef joined = l.object().id().equals("?") ? Frames.joinedThread(frames) : null;
+                if (joined != null) waitingOn.add(joined.id());
             }
         }
         Set<String> done = null;
@@ -177,7 +180,9 @@ public final class GraphBuilder {
                     }
                     case WAITING_ON: {
                         if (l.object().className().equals("java.lang.Thread") || Frames.near(frames, 6, "java.lang.Thread", "join")) {
-                            out.add(waitClaim(d, ResourceKind.THREAD_EXIT, l.object(), l.object().id(), null, WaitMode.JOIN,
+                            ObjectRef joined = Frames.joinedThread(frames);
+                            ObjectRef t = joined != null ? joined : l.object();
+                            out.add(waitClaim(d, ResourceKind.THREAD_EXIT, t, t.id(), null, WaitMode.JOIN,
                                     timed, f, f.text(), l.text()));
                             return;
                         }

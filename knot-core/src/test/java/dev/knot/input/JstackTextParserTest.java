@@ -195,4 +195,26 @@ class JstackTextParserTest {
             assertEquals(Double.parseDouble(expected.get(i)[1]) * 1000 / 1000.0, threads.get(i).elapsedSeconds());
         }
     }
+
+    /** A compiled join frame: jstack names no object in "waiting on"; the joined thread is the one join holds. */
+    @Test
+    void aJoinWithoutObjectReferenceWaitsForTheLockedThread() {
+        String text = "Full thread dump OpenJDK 64-Bit Server VM (17.0.15+6 mixed mode):\n\n"
+                + "\"joiner\" #20 prio=5 os_prio=0 cpu=1.00ms elapsed=2.00s tid=0x1 nid=0x2 in Object.wait()  [0x3]\n"
+                + "   java.lang.Thread.State: WAITING (on object monitor)\n"
+                + "\tat java.lang.Object.wait(java.base@17.0.15/Native Method)\n"
+                + "\t- waiting on <no object reference available>\n"
+                + "\tat java.lang.Thread.join(java.base@17.0.15/Thread.java:1313)\n"
+                + "\t- locked <0x00000000cafe0001> (a java.lang.Thread)\n"
+                + "\tat app.Main.main(Main.java:5)\n\n";
+        ThreadDump d = JstackTextParser.parse("x", text).get(0);
+        dev.knot.input.ObjectRef joined = dev.knot.model.Frames.joinedThread(d.threads().get(0).frames());
+        assertNotNull(joined);
+        assertEquals("0x00000000cafe0001", joined.id());
+        dev.knot.model.WaitGraph g = dev.knot.model.GraphBuilder.build(d);
+        dev.knot.model.ThreadNode t = g.threads().get(0);
+        assertEquals("0x00000000cafe0001", g.waitOf(t).resource().objectId());
+        assertEquals(dev.knot.model.ResourceKind.THREAD_EXIT, g.waitOf(t).resource().kind());
+        assertTrue(g.holdsOf(t).isEmpty(), "join releases the monitor it waits on: " + g.holdsOf(t));
+    }
 }
