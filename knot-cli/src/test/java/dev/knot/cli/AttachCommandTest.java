@@ -343,6 +343,14 @@ class AttachCommandTest {
         assertEquals(25, LiveAttach.featureVersion("25"));
     }
 
+    /** The target's version is read from its JDK's release file (no round trip to the target). */
+    @Test
+    void featureVersionFromTheJdkOnDisk() {
+        assumeTrue(Files.isDirectory(Path.of("/proc/self")), "needs /proc");
+        assertEquals(Runtime.version().feature(), LiveAttach.featureVersionOnDisk(ProcessHandle.current().pid()));
+        assertEquals(-1, LiveAttach.featureVersionOnDisk(Long.MAX_VALUE));
+    }
+
     // ---------------------------------------------------------------- helpers
 
     static void assertOneLine(String err, String contains) {

@@ -113,7 +113,9 @@ public final class LiveSnapshot {
             byId.put(b.id, b);
         }
         jvmFacts();
+        phases.accept("JVM facts");
         joinFactsByThread(platform);
+        phases.accept("join facts");
         Map<Object, List<Thread>> pools = pools(platform);
         // Only blockers that were the same object before and after the text dump: the text names objects by
         // address, and a blocker is matched to its address through the thread parked on it.
