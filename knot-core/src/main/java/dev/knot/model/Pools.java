@@ -11,12 +11,23 @@ final class Pools {
 
     static String poolOf(DumpedThread d) {
         List<StackFrame> f = d.frames();
-        boolean tpe = Frames.anywhere(f, "java.util.concurrent.ThreadPoolExecutor", "runWorker");
-        boolean fjp = Frames.anywhere(f, "java.util.concurrent.ForkJoinWorkerThread", "run");
-        if (!tpe && !fjp) return "";
+        if (!poolWorker(f)) return "";
         String c = d.container();
         if (!c.isEmpty() && !c.equals("<root>")) return c;
         return nameFamily(d.name());
+    }
+
+    /** A ThreadPoolExecutor or ForkJoinPool worker: its bottom frames run the pool's loop. */
+    private static boolean poolWorker(List<StackFrame> frames) {
+        for (int i = frames.size() - 1; i >= 0; i--) { // from the bottom, where the worker loop is
+            StackFrame s = frames.get(i);
+            String c = s.className();
+            if (c.startsWith("java.util.concurrent.ThreadPoolExecutor") && s.method().equals("runWorker")
+                    || c.startsWith("java.util.concurrent.ForkJoinWorkerThread") && s.method().equals("run")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code pool-3-thread-7} → {@code pool-3-thread-*}: workers of one factory share a prefix. */
