@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -165,10 +164,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                 }
             });
             file = f;
-            task = t;
-            Thread worker = new Thread(t, "knot-early-analysis");
-            worker.setDaemon(true);
-            worker.start();
+            task = EarlyTasks.start("knot-early-analysis", t);
         }
 
         /** The early result for {@code f}, or null if it was not started for that file. */
@@ -177,15 +173,11 @@ final class AnalyzeCommand implements Callable<Integer> {
             if (t == null || !f.equals(file)) return null;
             task = null;
             try {
-                return t.get();
+                return EarlyTasks.result(t, RuntimeException.class);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 t.cancel(true);
                 return null;
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException r) throw r;
-                if (e.getCause() instanceof Error err) throw err;
-                throw new IllegalStateException(e.getCause());
             }
         }
     }

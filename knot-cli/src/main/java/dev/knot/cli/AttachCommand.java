@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -151,10 +150,7 @@ final class AttachCommand implements Callable<Integer> {
             FutureTask<LiveAttach.Snapshot> t = new FutureTask<>(() -> LiveAttach.take("attach", target, Duration.ofSeconds(s)));
             pid = id;
             timeout = seconds;
-            task = t;
-            Thread attacher = new Thread(t, "knot-early-attach");
-            attacher.setDaemon(true);
-            attacher.start();
+            task = EarlyTasks.start("knot-early-attach", t);
         }
 
         /** The early attach's snapshot if it was started for this pid and timeout, else null. */
@@ -163,15 +159,10 @@ final class AttachCommand implements Callable<Integer> {
             if (t == null || id != pid || seconds != timeout) return null;
             task = null;
             try {
-                return t.get();
+                return EarlyTasks.result(t, LiveAttach.Failure.class);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new LiveAttach.Failure("knot attach: interrupted while waiting for the snapshot");
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof LiveAttach.Failure f) throw f;
-                if (e.getCause() instanceof RuntimeException r) throw r;
-                if (e.getCause() instanceof Error err) throw err;
-                throw new IllegalStateException(e.getCause());
             }
         }
     }

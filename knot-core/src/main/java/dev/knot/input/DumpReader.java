@@ -119,10 +119,7 @@ public final class DumpReader {
                 if (firstError == null) firstError = internalError(source, "cannot read as " + format.displayName(), e);
                 continue;
             }
-            List<ThreadDump> withThreads = new ArrayList<>(dumps.size());
-            for (ThreadDump d : dumps) {
-                if (!d.threads().isEmpty()) withThreads.add(notes.isEmpty() ? d : withWarnings(d, notes));
-            }
+            List<ThreadDump> withThreads = withThreads(dumps, notes);
             if (!withThreads.isEmpty()) return withThreads;
         }
         if (firstError != null) throw firstError;
@@ -151,11 +148,17 @@ public final class DumpReader {
         if (detection.formats().isEmpty() || detection.formats().get(0) != DumpFormat.JSTACK) return null;
         List<ThreadDump> dumps = JstackTextParser.parseInTwo(source, bytes, DumpReader::decodeStrictUtf8);
         if (dumps == null) return null;
-        List<ThreadDump> withThreads = new ArrayList<>(dumps.size());
-        for (ThreadDump d : dumps) {
-            if (!d.threads().isEmpty()) withThreads.add(notes.isEmpty() ? d : withWarnings(d, notes));
-        }
+        List<ThreadDump> withThreads = withThreads(dumps, notes);
         return withThreads.isEmpty() ? null : withThreads;
+    }
+
+    /** The dumps that have threads, each with the reader's own notes (gzip, encoding) among its warnings. */
+    private static List<ThreadDump> withThreads(List<ThreadDump> dumps, List<String> notes) {
+        List<ThreadDump> out = new ArrayList<>(dumps.size());
+        for (ThreadDump d : dumps) {
+            if (!d.threads().isEmpty()) out.add(notes.isEmpty() ? d : withWarnings(d, notes));
+        }
+        return out;
     }
 
     private static final int MAX_PREAMBLE_BYTES = 4 << 20;

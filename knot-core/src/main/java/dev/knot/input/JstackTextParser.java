@@ -572,10 +572,7 @@ final class JstackTextParser {
                 if (f == null) return false; // let the general path count it as skipped
                 cache.put(text, i, end, f);
             }
-            closeFrame();
-            frame = f;
-            frameLocks = null;
-            inOwnable = false;
+            beginFrame(f);
             return true;
         }
 
@@ -600,11 +597,16 @@ final class JstackTextParser {
                 if (f == null) return false;
                 cache.put(b, i, end, f);
             }
+            beginFrame(f);
+            return true;
+        }
+
+        /** The next frame of the current thread; its lock lines follow. */
+        private void beginFrame(StackFrame f) {
             closeFrame();
             frame = f;
             frameLocks = null;
             inOwnable = false;
-            return true;
         }
 
         private void closeFrame() {

@@ -168,7 +168,8 @@ public final class LiveSnapshot {
 
     // ---- threads ------------------------------------------------------------------------------------
 
-    private static List<Thread> platformThreads() {
+    /** All live platform threads (virtual threads are never in a thread group's list). */
+    public static List<Thread> platformThreads() {
         ThreadGroup root = Thread.currentThread().getThreadGroup();
         while (root.getParent() != null) root = root.getParent();
         Thread[] arr = new Thread[root.activeCount() + 64];

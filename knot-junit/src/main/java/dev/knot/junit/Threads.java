@@ -137,14 +137,7 @@ final class Threads {
 
     /** All live platform threads. */
     static List<Thread> platform() {
-        ThreadGroup root = Thread.currentThread().getThreadGroup();
-        while (root.getParent() != null) root = root.getParent();
-        Thread[] arr = new Thread[root.activeCount() + 16];
-        int n;
-        while ((n = root.enumerate(arr, true)) == arr.length) arr = new Thread[arr.length * 2];
-        List<Thread> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) out.add(arr[i]);
-        return out;
+        return dev.knot.live.LiveSnapshot.platformThreads();
     }
 
     private static volatile Method[] containerMethods;
