@@ -12,6 +12,9 @@ import java.util.Set;
  * its own module as the Knot agent does and calls {@link Tracking#install}. The product agent is knot-agent.
  */
 public final class TrackAgent {
+    /** The Instrumentation this agent was given (the benchmarks switch tracking on and off with it). */
+    static volatile Instrumentation instrumentation;
+
     private TrackAgent() {
     }
 
@@ -24,6 +27,7 @@ public final class TrackAgent {
     }
 
     private static void load(String args, Instrumentation inst, boolean startup) {
+        instrumentation = inst;
         try {
             openJavaBase(inst);
             Tracking.install(inst, Options.parse(args, w -> System.err.println("knot-agent: " + w)).atStartup(startup));

@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
@@ -28,6 +30,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * computed per round, and the table gives the mean of the rounds with a 95 % Student-t interval over rounds (one
  * round: JMH's 99.9 % intervals propagated). Options (system properties): {@code bench.warmup}, {@code
  * bench.iterations} (1 s each; default 2 and 4); {@code bench.configs} (default {@code none,snapshot,all,sites,hooks});
+ * {@code bench.configs=…,paired}: also the agent with track=none whose forks switch tracking on and off from one
+ * iteration to the next ({@code bench.pairedIterations}, default 16; see {@link Expect#phase}): a ratio per pair, so that
+ * neither the machine's drift nor a fork's luck (code layout, thread placement) enters the ratio;
  * {@code bench.before=JAR}: also run {@code track=all} with the boot classes ({@code …track/boot/*.class}) of an
  * older build in JAR put on the boot class path first, i.e. the hooks as they were (column "before").
  */
@@ -50,6 +55,8 @@ public final class TrackBench {
     static final String BEFORE = System.getProperty("bench.before");
     static final String OPEN_LANG = "--add-opens=java.base/java.lang=ALL-UNNAMED";
 
+    /** Benchmark → on/off ratios of the paired iterations (tracking switched per iteration in one JVM). */
+    static final Map<String, List<Double>> PAIRS = new LinkedHashMap<>();
     /** Column name → (benchmark → score per round). */
     static final Map<String, Map<String, List<double[]>>> SCORES = new LinkedHashMap<>();
 
@@ -67,6 +74,10 @@ public final class TrackBench {
                 if (CONFIGS.contains("snapshot")) run("snapshot", include, "snapshot", "-javaagent:" + agent + "=track=none");
                 if (before != null && !control) run("before", include, ALL, before, "-javaagent:" + agent + "=track=all");
                 if (CONFIGS.contains("all")) run("all", include, ALL, "-javaagent:" + agent + "=track=all");
+                if (CONFIGS.contains("paired") && !control) {
+                    run("paired", include, Expect.PAIRED, "-javaagent:" + agent + "=track=none",
+                            "-D" + Expect.WARMUP + "=" + Integer.getInteger("bench.warmup", 2));
+                }
                 if (CONFIGS.contains("sites") && WITH_SITES.contains(bench)) {
                     run("sites", include, ALL + "+sites", "-javaagent:" + agent + "=track=all,track.sites=true");
                 }
@@ -86,12 +97,28 @@ public final class TrackBench {
     static void run(String column, String include, String expect, String... jvmArgs) throws Exception {
         List<String> a = new ArrayList<>(List.of(jvmArgs));
         a.add("-Dknot.track.expect=" + expect);
+        boolean paired = column.equals("paired");
+        int iterations = paired ? Integer.getInteger("bench.pairedIterations", 16) : Integer.getInteger("bench.iterations", 4);
         Collection<RunResult> results = new Runner(new OptionsBuilder().include(include).forks(1)
                 .warmupIterations(Integer.getInteger("bench.warmup", 2)).warmupTime(TimeValue.seconds(1))
-                .measurementIterations(Integer.getInteger("bench.iterations", 4)).measurementTime(TimeValue.seconds(1))
+                .measurementIterations(iterations).measurementTime(TimeValue.seconds(1))
                 .jvmArgsAppend(a.toArray(new String[0])).build()).run();
         for (RunResult r : results) {
             String name = r.getParams().getBenchmark().replace("dev.knot.track.bench.", "");
+            if (paired) {
+                for (BenchmarkResult fork : r.getBenchmarkResults()) {
+                    List<Double> it = new ArrayList<>();
+                    for (IterationResult i : fork.getIterationResults()) it.add(i.getPrimaryResult().getScore());
+                    // the second iteration of each block of two (the first settles), two blocks per pair
+                    for (int m = 1; m + 2 < it.size(); m += 4) {
+                        boolean firstOn = Expect.trackedIn(m);
+                        double on = it.get(firstOn ? m : m + 2);
+                        double off = it.get(firstOn ? m + 2 : m);
+                        PAIRS.computeIfAbsent(name, k -> new ArrayList<>()).add(on / off);
+                    }
+                }
+                continue;
+            }
             double err = r.getPrimaryResult().getScoreError();
             SCORES.computeIfAbsent(column, k -> new LinkedHashMap<>()).computeIfAbsent(name, k -> new ArrayList<>())
                     .add(new double[] {r.getPrimaryResult().getScore(), Double.isNaN(err) ? 0 : err});
@@ -120,6 +147,16 @@ public final class TrackBench {
                 row.append(' ').append(fmt(mean(v))).append(" | ").append(ratio(v, base.get(name))).append(" |");
             }
             System.out.println(row);
+        }
+        if (!PAIRS.isEmpty()) {
+            System.out.println();
+            System.out.println("| benchmark (paired: tracking on / off, alternate iterations of one JVM) | pairs | ratio |");
+            System.out.println("|---|---:|---:|");
+            PAIRS.forEach((k, v) -> {
+                double[] x = v.stream().mapToDouble(Double::doubleValue).toArray();
+                double[] m = x.length > 1 ? meanT(x) : new double[] {x[0], Double.NaN};
+                System.out.printf(Locale.ROOT, "| %s | %d | %.3f ± %.3f |%n", k, x.length, m[0], m[1]);
+            });
         }
         for (String c : List.of("hooks before", "hooks")) {
             Map<String, List<double[]>> m = SCORES.get(c);
@@ -163,11 +200,18 @@ public final class TrackBench {
         double ss = 0;
         for (double d : x) ss += (d - mean) * (d - mean);
         double sd = Math.sqrt(ss / (x.length - 1));
-        return new double[] {mean, T95[Math.min(x.length - 1, T95.length - 1)] * sd / Math.sqrt(x.length)};
+        return new double[] {mean, t95(x.length - 1) * sd / Math.sqrt(x.length)};
     }
 
     /** Two-sided 95 % Student-t quantiles by degrees of freedom (index). */
-    static final double[] T95 = {Double.NaN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228};
+    static final double[] T95 = {Double.NaN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+            2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086};
+
+    /** The quantile for {@code df} degrees of freedom (beyond the table: 2.086 down to 1.96, slightly wide). */
+    static double t95(int df) {
+        if (df < T95.length) return T95[df];
+        return df < 30 ? 2.086 : df < 60 ? 2.042 : df < 120 ? 2.000 : 1.980;
+    }
 
     static String findAgent() throws Exception {
         Path dir = Path.of(TrackBench.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent();

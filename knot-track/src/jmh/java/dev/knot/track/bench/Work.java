@@ -1,5 +1,6 @@
 package dev.knot.track.bench;
 
+import org.openjdk.jmh.annotations.CompilerControl;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -15,6 +16,7 @@ final class Work {
     private Work() {
     }
 
+    @CompilerControl(CompilerControl.Mode.DONT_INLINE)
     static void item() {
         Blackhole.consumeCPU(TOKENS);
     }
