@@ -63,6 +63,8 @@ public record DumpedThread(String name, String id, String nativeId, boolean virt
         public String carrierOf = "";
         public String carrierId = "";
         public final List<StackFrame> frames = new ArrayList<>();
+        /** The same frames as an immutable list another thread of the dump already has, or null (see build). */
+        List<StackFrame> sharedFrames;
         public List<ObjectRef> ownableSynchronizers;
         public String headerLine = "";
         public int lineNumber = -1;
@@ -73,8 +75,8 @@ public record DumpedThread(String name, String id, String nativeId, boolean virt
 
         public DumpedThread build() {
             return new DumpedThread(name, id, nativeId, virtual, daemon, state, stateDetail, cpuMillis,
-                    elapsedSeconds, container, carrierOf, carrierId, frames, ownableSynchronizers,
-                    headerLine, lineNumber);
+                    elapsedSeconds, container, carrierOf, carrierId, sharedFrames != null ? sharedFrames : frames,
+                    ownableSynchronizers, headerLine, lineNumber);
         }
     }
 }

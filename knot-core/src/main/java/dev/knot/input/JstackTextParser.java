@@ -6,7 +6,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads HotSpot thread dump text: {@code jstack [-l] [-e]}, {@code jcmd Thread.print}, kill -3 output
@@ -153,6 +155,11 @@ final class JstackTextParser {
         private List<LockLine> frameLocks;       // locks under the last frame, null until the first one
         private StackFrame frame;                // the last frame, without its locks (shared through the cache)
         private final FrameCache cache = new FrameCache();
+        private final Stacks stacks = new Stacks();
+
+        private void share(DumpedThread.Builder b) {
+            b.sharedFrames = stacks.shared(b.frames);
+        }
         private boolean inOwnable;
         private DumpedThread.Builder mounted;     // virtual thread mounted on the current carrier
         private int skippedLines;
@@ -623,6 +630,8 @@ final class JstackTextParser {
         private void endThread() {
             closeFrame();
             if (thread == null) return;
+            share(thread);
+            if (mounted != null) share(mounted);
             if (thread.id.isEmpty() && thread.state == ThreadState.UNKNOWN && thread.frames.isEmpty()) {
                 // VM-internal thread (GC, JIT, VM Thread): a native thread without Java state
                 thread.stateDetail = thread.stateDetail.isEmpty() ? "vm internal" : thread.stateDetail;
@@ -642,6 +651,54 @@ final class JstackTextParser {
             mounted = null;
             frames = null;
             inOwnable = false;
+        }
+    }
+
+    /**
+     * Threads whose frames are the very same objects (the frame cache shares unlocked frames) share one immutable
+     * list: thousands of threads of a pool or a parked crowd then carry one stack, and the model recognises stacks
+     * it has already read by identity instead of walking them again (see dev.knot.model.StackMemo).
+     */
+    static final class Stacks {
+        private final Map<Key, List<StackFrame>> seen = new HashMap<>();
+
+        List<StackFrame> shared(List<StackFrame> frames) {
+            if (frames.isEmpty()) return List.of();
+            Key k = new Key(frames);
+            List<StackFrame> s = seen.get(k);
+            if (s != null) return s;
+            s = List.copyOf(frames);
+            if (seen.size() < MAX) seen.put(new Key(s), s);
+            return s;
+        }
+
+        private static final int MAX = 1 << 16;
+
+        /** A stack by the identity of its frames. */
+        private static final class Key {
+            final List<StackFrame> frames;
+            final int hash;
+
+            Key(List<StackFrame> frames) {
+                this.frames = frames;
+                int h = frames.size();
+                for (int i = 0; i < frames.size(); i++) h = 31 * h + System.identityHashCode(frames.get(i));
+                hash = h;
+            }
+
+            @Override
+            public int hashCode() {
+                return hash;
+            }
+
+            @Override
+            public boolean equals(Object o) {
+                if (!(o instanceof Key k) || k.hash != hash || k.frames.size() != frames.size()) return false;
+                for (int i = 0; i < frames.size(); i++) {
+                    if (k.frames.get(i) != frames.get(i)) return false;
+                }
+                return true;
+            }
         }
     }
 

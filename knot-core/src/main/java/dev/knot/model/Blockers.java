@@ -24,6 +24,13 @@ final class Blockers {
      * @return the resource kind and wait mode, or null when the park is a pool/scheduler waiting for work
      */
     static Classified classify(String blockerClass, List<StackFrame> frames) {
+        return CLASSIFIED.get(blockerClass, frames);
+    }
+
+    private static final StackMemo<Classified> CLASSIFIED = new StackMemo<>(Blockers::walkClassify);
+    private static final StackMemo<Integer> JUC_SEEN = new StackMemo<>((x, f) -> walkJuc(f));
+
+    private static Classified walkClassify(String blockerClass, List<StackFrame> frames) {
         String c = blockerClass;
         int seen = juc(frames);
         if (c.equals("java.util.concurrent.ForkJoinPool") || (seen & FJP_AWAIT_WORK) != 0) {
@@ -103,6 +110,10 @@ final class Blockers {
      * 300,000 frames; looking for each class in turn walked them seven times).
      */
     private static int juc(List<StackFrame> frames) {
+        return JUC_SEEN.get(frames);
+    }
+
+    private static int walkJuc(List<StackFrame> frames) {
         int seen = 0;
         for (int i = 0; i < frames.size(); i++) {
             StackFrame f = frames.get(i);

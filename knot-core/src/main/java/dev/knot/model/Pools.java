@@ -18,7 +18,13 @@ final class Pools {
     }
 
     /** A ThreadPoolExecutor or ForkJoinPool worker: its bottom frames run the pool's loop. */
+    private static final StackMemo<Boolean> POOL_WORKER = new StackMemo<>((x, f) -> walkPoolWorker(f));
+
     private static boolean poolWorker(List<StackFrame> frames) {
+        return POOL_WORKER.get(frames);
+    }
+
+    private static boolean walkPoolWorker(List<StackFrame> frames) {
         for (int i = frames.size() - 1; i >= 0; i--) { // from the bottom, where the worker loop is
             StackFrame s = frames.get(i);
             String c = s.className();

@@ -69,7 +69,19 @@ final class Roles {
      * The thread that is producing the dump in-process (an actuator endpoint, a watchdog, ThreadMXBean or
      * DiagnosticCommand callers): busy with the dump itself, not with the application's locks.
      */
+    private static final StackMemo<Boolean> TAKING_THIS_DUMP = new StackMemo<>((x, f) -> walkTakingThisDump(f));
+    private static final StackMemo<Boolean> IDLE = new StackMemo<>((x, f) -> walkIdle(f));
+
     static boolean takingThisDump(List<StackFrame> f) {
+        return TAKING_THIS_DUMP.get(f);
+    }
+
+    /** Waiting for work: pool workers without a task, schedulers, timers, selectors, acceptors, consumers on empty queues. */
+    static boolean idle(List<StackFrame> f) {
+        return IDLE.get(f);
+    }
+
+    private static boolean walkTakingThisDump(List<StackFrame> f) {
         for (int i = 0; i < Math.min(f.size(), 12); i++) {
             StackFrame s = f.get(i);
             String c = s.className();
@@ -81,8 +93,7 @@ final class Roles {
         return false;
     }
 
-    /** Waiting for work: pool workers without a task, schedulers, timers, selectors, acceptors, consumers on empty queues. */
-    static boolean idle(List<StackFrame> f) {
+    private static boolean walkIdle(List<StackFrame> f) {
         int depth = Math.min(f.size(), 16);
         for (int i = 0; i < depth; i++) {
             StackFrame s = f.get(i);

@@ -22,6 +22,31 @@ class JstackTextParserTest {
                 .orElseThrow(() -> new AssertionError("no thread " + name));
     }
 
+    private static String parked(String name, int tid, String lockedAt) {
+        return "\"" + name + "\" #" + tid + " prio=5 os_prio=0 tid=0x" + tid + " nid=0x" + tid + " waiting on condition\n"
+                + "   java.lang.Thread.State: WAITING (parking)\n"
+                + "\tat jdk.internal.misc.Unsafe.park(java.base@17/Native Method)\n"
+                + "\tat java.util.concurrent.locks.LockSupport.park(java.base@17/LockSupport.java:341)\n"
+                + "\tat com.example.Worker.loop(Worker.java:12)\n"
+                + (lockedAt == null ? "" : "\t- locked <" + lockedAt + "> (a java.lang.Object)\n")
+                + "\tat java.lang.Thread.run(java.base@17/Thread.java:840)\n\n";
+    }
+
+    @Test
+    void threadsWithTheSameFramesShareOneStack() {
+        String text = "Full thread dump OpenJDK 64-Bit Server VM (17.0.15+6 mixed mode):\n\n"
+                + parked("a", 11, null) + parked("b", 12, null) + parked("c", 13, "0x00000006a0000000")
+                + parked("d", 14, "0x00000006a0000000");
+        ThreadDump d = JstackTextParser.parse("x", text).get(0);
+        List<StackFrame> a = thread(d, "a").frames();
+        assertEquals(4, a.size());
+        assertSame(a, thread(d, "b").frames(), "same frames, one list");
+        assertNotSame(a, thread(d, "c").frames(), "a frame with a lock line is another stack");
+        assertEquals("0x00000006a0000000", thread(d, "c").frames().get(2).locks().get(0).object().id());
+        assertEquals(thread(d, "c").frames(), thread(d, "d").frames());
+        assertThrows(UnsupportedOperationException.class, () -> a.add(a.get(0)));
+    }
+
     @Test
     void jdk25JstackL() throws IOException {
         List<ThreadDump> dumps = JstackTextParser.parse("x", resource("jdk/jdk25-jstack-l.txt"));
