@@ -18,10 +18,12 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -104,6 +106,7 @@ public final class LiveSnapshot {
         String dump = ThreadPrint.take();
         if (dump == null) return null;
         phases.accept("Thread.print");
+        Set<Long> joining = joiningThreads(dump);
         text.accept(dump);
         dump = null;
         phases.accept("text written");
@@ -114,7 +117,7 @@ public final class LiveSnapshot {
         }
         jvmFacts();
         phases.accept("JVM facts");
-        joinFactsByThread(platform);
+        joinFactsByThread(platform, joining);
         phases.accept("join facts");
         Map<Object, List<Thread>> pools = pools(platform);
         // Only blockers that were the same object before and after the text dump: the text names objects by
@@ -358,13 +361,14 @@ public final class LiveSnapshot {
      * {@link #joinFacts} for the text-dump path, where locks are named by address: which Thread object each
      * waiting thread waits on, from the JVM's lock info (no stacks), keyed by the waiter for {@link LiveParts#merge}.
      */
-    private void joinFactsByThread(List<Thread> platform) {
+    private void joinFactsByThread(List<Thread> platform, Set<Long> joining) {
+        if (joining.isEmpty()) return; // nobody joins: no lock info to read (the thread MXBean costs ~0.1 s cold)
         Map<Integer, Thread> byHash = new HashMap<>();
         List<Thread> waiting = new ArrayList<>();
         for (Thread t : platform) {
             byHash.merge(System.identityHashCode(t), t, (a, b) -> null); // a shared hash proves nothing
             Thread.State s = t.getState();
-            if (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING) waiting.add(t);
+            if ((s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING) && joining.contains(t.getId())) waiting.add(t);
         }
         if (waiting.isEmpty()) return;
         long[] ids = new long[waiting.size()];
@@ -382,6 +386,29 @@ public final class LiveSnapshot {
         } catch (RuntimeException e) {
             warnings.add("which threads are joined could not be read (" + e.getClass().getSimpleName() + ")");
         }
+    }
+
+    private static final String JOIN_FRAME = "\tat java.lang.Thread.join(";
+
+    /**
+     * Ids of the threads the text dump shows in {@code Thread.join} (the number after {@code #} on the header line
+     * above the frame): only those can wait on a Thread object. Threads that start joining after the dump do not
+     * matter: the facts are about the threads as the text shows them.
+     */
+    static Set<Long> joiningThreads(String dump) {
+        Set<Long> ids = new HashSet<>();
+        for (int at = dump.indexOf(JOIN_FRAME); at >= 0; at = dump.indexOf(JOIN_FRAME, at + JOIN_FRAME.length())) {
+            int header = dump.lastIndexOf("\n\"", at);
+            if (header < 0) continue;
+            int eol = dump.indexOf('\n', header + 1);
+            int hash = dump.lastIndexOf("\" #", eol);
+            if (hash < header) continue;
+            int from = hash + 3;
+            int to = from;
+            while (to < eol && Character.isDigit(dump.charAt(to))) to++;
+            if (to > from && to - from < 19) ids.add(Long.parseLong(dump.substring(from, to)));
+        }
+        return ids;
     }
 
     /** A thread waiting on a Thread object (join): only that thread's end releases it. */

@@ -64,6 +64,23 @@ class LiveSnapshotTest {
     }
 
     @Test
+    void joiningThreadsAreReadFromTheTextDumpsHeaders() {
+        String dump = "Full thread dump\n\n"
+                + "\"main\" #1 prio=5 os_prio=0 tid=0x1 nid=0x1 in Object.wait()  [0x0]\n"
+                + "   java.lang.Thread.State: WAITING (on object monitor)\n"
+                + "\tat java.lang.Object.wait(java.base@17.0.15/Native Method)\n"
+                + "\tat java.lang.Thread.join(java.base@17.0.15/Thread.java:1304)\n\n"
+                + "\"odd \" #99 name\" #23 [4711] daemon prio=5 os_prio=0 tid=0x2 nid=0x2 in Object.wait()  [0x0]\n"
+                + "\tat java.lang.Thread.join(java.base@21/Thread.java:2072)\n"
+                + "\tat java.lang.Thread.join(java.base@21/Thread.java:2143)\n\n"
+                + "\"sleeper\" #24 prio=5 tid=0x3 nid=0x3 waiting on condition\n"
+                + "\tat java.lang.Thread.sleep(java.base@17.0.15/Native Method)\n"
+                + "\tat com.example.Joiner.join(Joiner.java:3)\n\n";
+        assertEquals(Set.of(1L, 23L), LiveSnapshot.joiningThreads(dump));
+        assertEquals(Set.of(), LiveSnapshot.joiningThreads("\tat java.lang.Thread.join(Thread.java:1)\n"));
+    }
+
+    @Test
     void lockDeadlockIsCertain() {
         ReentrantLock a = new ReentrantLock();
         ReentrantLock b = new ReentrantLock();
