@@ -16,6 +16,8 @@ public final class PairedSwitch {
     private static TrackTransformer transformer;
     private static Class<?>[] classes;
     private static boolean on;
+    /** What is switched: {@code -Dknot.track.paired.kinds=futures,failures}; default all four kinds. */
+    static final Set<String> KINDS = Set.of(System.getProperty("knot.track.paired.kinds", "semaphores,queues,futures,failures").split(","));
 
     private PairedSwitch() {
     }
@@ -41,7 +43,7 @@ public final class PairedSwitch {
             inst.retransformClasses(classes);
         }
         on = wantOn;
-        if (seesAcquire() != wantOn) throw new IllegalStateException("tracking should be " + (wantOn ? "on" : "off"));
+        if (KINDS.contains("semaphores") && seesAcquire() != wantOn) throw new IllegalStateException("tracking should be " + (wantOn ? "on" : "off"));
     }
 
     /** Whether a permit taken now shows up in this thread's tracked holdings. */
@@ -63,11 +65,11 @@ public final class PairedSwitch {
 
     private static void init(Instrumentation inst) throws Exception {
         tracker = Tracking.bootTracker(inst);
-        Options o = Options.of(Set.of("semaphores", "queues", "futures", "failures"), false);
+        Options o = Options.of(KINDS, false);
         transformer = new TrackTransformer(tracker.getName().replace('.', '/'), o);
         List<Class<?>> list = new ArrayList<>();
         for (String internal : transformer.classes()) list.add(Class.forName(internal.replace('/', '.'), false, null));
         classes = list.toArray(new Class<?>[0]);
-        for (String kind : List.of("semaphores", "queues", "futures", "failures")) tracker.getField(kind).setBoolean(null, true);
+        for (String kind : KINDS) tracker.getField(kind).setBoolean(null, true);
     }
 }

@@ -31,7 +31,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * round: JMH's 99.9 % intervals propagated). Options (system properties): {@code bench.warmup}, {@code
  * bench.iterations} (1 s each; default 2 and 4); {@code bench.configs} (default {@code none,snapshot,all,sites,hooks});
  * {@code bench.configs=…,paired}: also the agent with track=none whose forks switch tracking on and off from one
- * iteration to the next ({@code bench.pairedIterations}, default 16; see {@link Expect#phase}): a ratio per pair, so that
+ * iteration to the next (the kinds of {@code bench.pairedKinds}, default all; {@code bench.pairedIterations}, default 16; see {@link Expect#phase}): a ratio per pair, so that
  * neither the machine's drift nor a fork's luck (code layout, thread placement) enters the ratio;
  * {@code bench.before=JAR}: also run {@code track=all} with the boot classes ({@code …track/boot/*.class}) of an
  * older build in JAR put on the boot class path first, i.e. the hooks as they were (column "before").
@@ -76,7 +76,8 @@ public final class TrackBench {
                 if (CONFIGS.contains("all")) run("all", include, ALL, "-javaagent:" + agent + "=track=all");
                 if (CONFIGS.contains("paired") && !control) {
                     run("paired", include, Expect.PAIRED, "-javaagent:" + agent + "=track=none",
-                            "-D" + Expect.WARMUP + "=" + Integer.getInteger("bench.warmup", 2));
+                            "-D" + Expect.WARMUP + "=" + Integer.getInteger("bench.warmup", 2),
+                            "-Dknot.track.paired.kinds=" + System.getProperty("bench.pairedKinds", ALL));
                 }
                 if (CONFIGS.contains("sites") && WITH_SITES.contains(bench)) {
                     run("sites", include, ALL + "+sites", "-javaagent:" + agent + "=track=all,track.sites=true");

@@ -40,6 +40,8 @@ public final class ThreadState {
     private Object[] sites;
     private int n;
 
+    private Object lastProduced; // the queue of the last put/take: already in its ring
+    private Object lastConsumed;
     private Object[] produced;
     private int producedNext;
     private boolean producedForgot; // the ring overwrote a queue: who produced into it is no longer complete
@@ -155,6 +157,8 @@ public final class ThreadState {
     }
 
     void produce(Object q) {
+        if (q == lastProduced) return; // the usual case, read from a field (see the note on semaphore slots)
+        lastProduced = q;
         Object[] r = produced;
         if (r == null) produced = r = new Object[RING];
         for (Object o : r) {
@@ -166,6 +170,8 @@ public final class ThreadState {
     }
 
     void consume(Object q) {
+        if (q == lastConsumed) return;
+        lastConsumed = q;
         Object[] r = consumed;
         if (r == null) consumed = r = new Object[RING];
         for (Object o : r) {
