@@ -148,7 +148,7 @@ final class LiveAttach {
         Path jar = agentJar(p);
         Path dir;
         try {
-            dir = Files.createTempDirectory("knot-" + command + "-");
+            dir = privateTempDirectory("knot-" + command + "-");
             if (otherUser) giveTo(dir, owner.get());
         } catch (IOException | RuntimeException e) {
             throw new Failure(p + "cannot create a temporary directory for the snapshot: " + e.getMessage());
@@ -233,6 +233,32 @@ final class LiveAttach {
             throw new Failure(p + "this Java (" + System.getProperty("java.home") + ") has no attach support"
                     + " (module jdk.attach): run knot with a JDK, not a JRE (set JAVA_HOME or KNOT_JAVA)");
         }
+    }
+
+    /**
+     * A new directory only this user can enter, in the temporary directory. Not {@code Files.createTempDirectory}:
+     * its names come from a SecureRandom, whose first use sets up the security providers (30-60 ms on every
+     * attach, before the attach can start). The name here is not guessable in advance either (pid, clock and a
+     * random number), and the directory is always created new, with its permissions, or another name is tried, so
+     * a path somebody prepared is never used.
+     */
+    static Path privateTempDirectory(String prefix) throws IOException {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        boolean posix = tmp.getFileSystem().supportedFileAttributeViews().contains("posix");
+        IOException last = null;
+        for (int attempt = 0; attempt < 100; attempt++) {
+            Path dir = tmp.resolve(prefix + ProcessHandle.current().pid() + "-"
+                    + Long.toHexString(System.nanoTime() ^ java.util.concurrent.ThreadLocalRandom.current().nextLong()));
+            try {
+                return posix
+                        ? Files.createDirectory(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")))
+                        : Files.createDirectory(dir);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                last = e;
+            }
+        }
+        throw last;
     }
 
     // ---------------------------------------------------------------- the agent jar
