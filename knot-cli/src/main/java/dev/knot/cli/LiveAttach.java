@@ -9,8 +9,11 @@ import dev.knot.findings.Report;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.security.CodeSource;
 import java.time.Duration;
@@ -19,6 +22,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -244,17 +248,16 @@ final class LiveAttach {
      */
     static Path privateTempDirectory(String prefix) throws IOException {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-        boolean posix = tmp.getFileSystem().supportedFileAttributeViews().contains("posix");
-        IOException last = null;
+        FileAttribute<?>[] ownerOnly = tmp.getFileSystem().supportedFileAttributeViews().contains("posix")
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))}
+                : new FileAttribute<?>[0];
+        String named = prefix + ProcessHandle.current().pid() + "-";
+        FileAlreadyExistsException last = null;
         for (int attempt = 0; attempt < 100; attempt++) {
-            Path dir = tmp.resolve(prefix + ProcessHandle.current().pid() + "-"
-                    + Long.toHexString(System.nanoTime() ^ java.util.concurrent.ThreadLocalRandom.current().nextLong()));
             try {
-                return posix
-                        ? Files.createDirectory(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")))
-                        : Files.createDirectory(dir);
-            } catch (java.nio.file.FileAlreadyExistsException e) {
+                return Files.createDirectory(tmp.resolve(named
+                        + Long.toHexString(System.nanoTime() ^ ThreadLocalRandom.current().nextLong())), ownerOnly);
+            } catch (FileAlreadyExistsException e) {
                 last = e;
             }
         }

@@ -156,10 +156,6 @@ final class JstackTextParser {
         private StackFrame frame;                // the last frame, without its locks (shared through the cache)
         private final FrameCache cache = new FrameCache();
         private final Stacks stacks = new Stacks();
-
-        private void share(DumpedThread.Builder b) {
-            b.sharedFrames = stacks.shared(b.frames);
-        }
         private boolean inOwnable;
         private DumpedThread.Builder mounted;     // virtual thread mounted on the current carrier
         private int skippedLines;
@@ -630,8 +626,8 @@ final class JstackTextParser {
         private void endThread() {
             closeFrame();
             if (thread == null) return;
-            share(thread);
-            if (mounted != null) share(mounted);
+            thread.sharedFrames = stacks.shared(thread.frames);
+            if (mounted != null) mounted.sharedFrames = stacks.shared(mounted.frames);
             if (thread.id.isEmpty() && thread.state == ThreadState.UNKNOWN && thread.frames.isEmpty()) {
                 // VM-internal thread (GC, JIT, VM Thread): a native thread without Java state
                 thread.stateDetail = thread.stateDetail.isEmpty() ? "vm internal" : thread.stateDetail;
@@ -668,7 +664,7 @@ final class JstackTextParser {
             List<StackFrame> s = seen.get(k);
             if (s != null) return s;
             s = List.copyOf(frames);
-            if (seen.size() < MAX) seen.put(new Key(s), s);
+            if (seen.size() < MAX) seen.put(new Key(s, k.hash), s);
             return s;
         }
 
@@ -680,10 +676,18 @@ final class JstackTextParser {
             final int hash;
 
             Key(List<StackFrame> frames) {
+                this(frames, hashOf(frames));
+            }
+
+            Key(List<StackFrame> frames, int hash) {
                 this.frames = frames;
+                this.hash = hash;
+            }
+
+            private static int hashOf(List<StackFrame> frames) {
                 int h = frames.size();
                 for (int i = 0; i < frames.size(); i++) h = 31 * h + System.identityHashCode(frames.get(i));
-                hash = h;
+                return h;
             }
 
             @Override

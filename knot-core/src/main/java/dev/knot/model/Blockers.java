@@ -20,15 +20,15 @@ final class Blockers {
         return cls.contains("ReentrantReadWriteLock") ? ResourceKind.READ_WRITE_LOCK : ResourceKind.EXCLUSIVE_LOCK;
     }
 
+    private static final StackMemo<Classified> CLASSIFIED = new StackMemo<>(Blockers::walkClassify);
+    private static final StackMemo<Integer> JUC_SEEN = new StackMemo<>((x, f) -> walkJuc(f));
+
     /**
      * @return the resource kind and wait mode, or null when the park is a pool/scheduler waiting for work
      */
     static Classified classify(String blockerClass, List<StackFrame> frames) {
         return CLASSIFIED.get(blockerClass, frames);
     }
-
-    private static final StackMemo<Classified> CLASSIFIED = new StackMemo<>(Blockers::walkClassify);
-    private static final StackMemo<Integer> JUC_SEEN = new StackMemo<>((x, f) -> walkJuc(f));
 
     private static Classified walkClassify(String blockerClass, List<StackFrame> frames) {
         String c = blockerClass;

@@ -17,9 +17,9 @@ final class Pools {
         return nameFamily(d.name());
     }
 
-    /** A ThreadPoolExecutor or ForkJoinPool worker: its bottom frames run the pool's loop. */
     private static final StackMemo<Boolean> POOL_WORKER = new StackMemo<>((x, f) -> walkPoolWorker(f));
 
+    /** A ThreadPoolExecutor or ForkJoinPool worker: its bottom frames run the pool's loop. */
     private static boolean poolWorker(List<StackFrame> frames) {
         return POOL_WORKER.get(frames);
     }

@@ -65,13 +65,13 @@ final class Roles {
         return false;
     }
 
+    private static final StackMemo<Boolean> TAKING_THIS_DUMP = new StackMemo<>((x, f) -> walkTakingThisDump(f));
+    private static final StackMemo<Boolean> IDLE = new StackMemo<>((x, f) -> walkIdle(f));
+
     /**
      * The thread that is producing the dump in-process (an actuator endpoint, a watchdog, ThreadMXBean or
      * DiagnosticCommand callers): busy with the dump itself, not with the application's locks.
      */
-    private static final StackMemo<Boolean> TAKING_THIS_DUMP = new StackMemo<>((x, f) -> walkTakingThisDump(f));
-    private static final StackMemo<Boolean> IDLE = new StackMemo<>((x, f) -> walkIdle(f));
-
     static boolean takingThisDump(List<StackFrame> f) {
         return TAKING_THIS_DUMP.get(f);
     }
