@@ -32,6 +32,8 @@ public class Expect {
 
     /** {@code -Dknot.track.expect=paired}: the agent with track=none, tracking switched on and off per iteration. */
     static final String PAIRED = "paired";
+    /** Paired forks switch this many extra {@link Work} tokens instead of tracking (a control). */
+    static final String NUDGE = "knot.track.paired.nudge";
     /** Warm-up iterations of the fork (to know which iteration is the first measured one). */
     static final String WARMUP = "knot.track.warmup";
 
@@ -48,7 +50,10 @@ public class Expect {
     public void phase() throws Exception {
         if (!paired) return;
         int m = iteration++ - Integer.getInteger(WARMUP, 0);
-        PairedSwitch.set(m < 0 ? (m & 1) != 0 : trackedIn(m));
+        boolean on = m < 0 ? (m & 1) != 0 : trackedIn(m);
+        long nudge = Long.getLong(NUDGE, 0);
+        if (nudge > 0) Work.extra = on ? nudge : 0;
+        else PairedSwitch.set(on);
     }
 
     /** Whether measured iteration {@code m} (0-based) of a paired fork runs with tracking on. */

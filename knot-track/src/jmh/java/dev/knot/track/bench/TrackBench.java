@@ -31,7 +31,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * round: JMH's 99.9 % intervals propagated). Options (system properties): {@code bench.warmup}, {@code
  * bench.iterations} (1 s each; default 2 and 4); {@code bench.configs} (default {@code none,snapshot,all,sites,hooks});
  * {@code bench.configs=…,paired}: also the agent with track=none whose forks switch tracking on and off from one
- * iteration to the next (the kinds of {@code bench.pairedKinds}, default all; {@code bench.pairedIterations}, default 16; see {@link Expect#phase}): a ratio per pair, so that
+ * iteration to the next (the kinds of {@code bench.pairedKinds}, default all; {@code bench.pairedIterations}, default 16, of {@code bench.pairedSeconds}, default 1; {@code bench.pairedNudge=N}: switch N extra
+ * tokens of {@link Work} instead of tracking, a control; see {@link Expect#phase}): a ratio per pair, so that
  * neither the machine's drift nor a fork's luck (code layout, thread placement) enters the ratio;
  * {@code bench.before=JAR}: also run {@code track=all} with the boot classes ({@code …track/boot/*.class}) of an
  * older build in JAR put on the boot class path first, i.e. the hooks as they were (column "before").
@@ -53,6 +54,8 @@ public final class TrackBench {
     static final String ALL = "semaphores,queues,futures,failures";
     static final List<String> CONFIGS = List.of(System.getProperty("bench.configs", "none,snapshot,all,sites,hooks").split(","));
     static final String BEFORE = System.getProperty("bench.before");
+    /** {@code bench.pairsOut=FILE}: also append each paired ratio to FILE ("benchmark ratio" lines), to pool runs. */
+    static final String PAIRS_OUT = System.getProperty("bench.pairsOut");
     static final String OPEN_LANG = "--add-opens=java.base/java.lang=ALL-UNNAMED";
 
     /** Benchmark → on/off ratios of the paired iterations (tracking switched per iteration in one JVM). */
@@ -77,7 +80,8 @@ public final class TrackBench {
                 if (CONFIGS.contains("paired") && !control) {
                     run("paired", include, Expect.PAIRED, "-javaagent:" + agent + "=track=none",
                             "-D" + Expect.WARMUP + "=" + Integer.getInteger("bench.warmup", 2),
-                            "-Dknot.track.paired.kinds=" + System.getProperty("bench.pairedKinds", ALL));
+                            "-Dknot.track.paired.kinds=" + System.getProperty("bench.pairedKinds", ALL),
+                            "-D" + Expect.NUDGE + "=" + Long.getLong("bench.pairedNudge", 0));
                 }
                 if (CONFIGS.contains("sites") && WITH_SITES.contains(bench)) {
                     run("sites", include, ALL + "+sites", "-javaagent:" + agent + "=track=all,track.sites=true");
@@ -102,7 +106,8 @@ public final class TrackBench {
         int iterations = paired ? Integer.getInteger("bench.pairedIterations", 16) : Integer.getInteger("bench.iterations", 4);
         Collection<RunResult> results = new Runner(new OptionsBuilder().include(include).forks(1)
                 .warmupIterations(Integer.getInteger("bench.warmup", 2)).warmupTime(TimeValue.seconds(1))
-                .measurementIterations(iterations).measurementTime(TimeValue.seconds(1))
+                .measurementIterations(iterations)
+                .measurementTime(TimeValue.seconds(paired ? Integer.getInteger("bench.pairedSeconds", 1) : 1))
                 .jvmArgsAppend(a.toArray(new String[0])).build()).run();
         for (RunResult r : results) {
             String name = r.getParams().getBenchmark().replace("dev.knot.track.bench.", "");
@@ -116,6 +121,10 @@ public final class TrackBench {
                         double on = it.get(firstOn ? m : m + 2);
                         double off = it.get(firstOn ? m + 2 : m);
                         PAIRS.computeIfAbsent(name, k -> new ArrayList<>()).add(on / off);
+                        if (PAIRS_OUT != null) {
+                            Files.writeString(Path.of(PAIRS_OUT), name + " " + (on / off) + "\n",
+                                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                        }
                     }
                 }
                 continue;
@@ -151,12 +160,14 @@ public final class TrackBench {
         }
         if (!PAIRS.isEmpty()) {
             System.out.println();
-            System.out.println("| benchmark (paired: tracking on / off, alternate iterations of one JVM) | pairs | ratio |");
-            System.out.println("|---|---:|---:|");
+            System.out.println("| benchmark (paired: tracking on / off, alternate iterations of one JVM) | pairs | mean ratio | median [95 % interval] |");
+            System.out.println("|---|---:|---:|---:|");
             PAIRS.forEach((k, v) -> {
                 double[] x = v.stream().mapToDouble(Double::doubleValue).toArray();
                 double[] m = x.length > 1 ? meanT(x) : new double[] {x[0], Double.NaN};
-                System.out.printf(Locale.ROOT, "| %s | %d | %.3f ± %.3f |%n", k, x.length, m[0], m[1]);
+                double[] med = medianWithInterval(x);
+                System.out.printf(Locale.ROOT, "| %s | %d | %.3f ± %.3f | %.3f [%.3f, %.3f] |%n", k, x.length, m[0], m[1],
+                        med[0], med[1], med[2]);
             });
         }
         for (String c : List.of("hooks before", "hooks")) {
@@ -202,6 +213,36 @@ public final class TrackBench {
         for (double d : x) ss += (d - mean) * (d - mean);
         double sd = Math.sqrt(ss / (x.length - 1));
         return new double[] {mean, t95(x.length - 1) * sd / Math.sqrt(x.length)};
+    }
+
+    /**
+     * The median with a distribution-free 95 % interval: order statistics k and n+1-k, k the largest with
+     * P(Binomial(n, 1/2) < k) ≤ 2.5 %. Paired ratios of workloads that park are heavy-tailed (single pairs from 0.4
+     * to 1.7 where the typical one is within a few per cent), which the t interval of the mean assumes away.
+     * With fewer than 6 pairs the interval is the whole range (NaN bounds are never printed as a claim).
+     */
+    static double[] medianWithInterval(double[] ratios) {
+        double[] x = ratios.clone();
+        java.util.Arrays.sort(x);
+        int n = x.length;
+        double median = n % 2 == 1 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
+        double cdf = 0;
+        int k = 0;
+        for (int j = 0; j <= n; j++) {
+            double p = binomialHalf(n, j);
+            if (cdf + p > 0.025) break;
+            cdf += p;
+            k = j + 1;
+        }
+        if (k == 0) return new double[] {median, Double.NaN, Double.NaN};
+        return new double[] {median, x[k - 1], x[n - k]};
+    }
+
+    /** P(Binomial(n, 1/2) = j), through logarithms so that large n does not overflow. */
+    static double binomialHalf(int n, int j) {
+        double log = -n * Math.log(2);
+        for (int i = 1; i <= j; i++) log += Math.log(n - j + i) - Math.log(i);
+        return Math.exp(log);
     }
 
     /** Two-sided 95 % Student-t quantiles by degrees of freedom (index). */

@@ -12,12 +12,17 @@ import org.openjdk.jmh.infra.Blackhole;
  */
 final class Work {
     static final long TOKENS = 250;
+    /**
+     * Extra tokens per item, 0 except in a paired fork of {@code -Dknot.track.paired.nudge=N}, which switches them
+     * on and off instead of tracking (a control: how the workload answers a cost the size of a hook).
+     */
+    static volatile long extra;
 
     private Work() {
     }
 
     @CompilerControl(CompilerControl.Mode.DONT_INLINE)
     static void item() {
-        Blackhole.consumeCPU(TOKENS);
+        Blackhole.consumeCPU(TOKENS + extra);
     }
 }
