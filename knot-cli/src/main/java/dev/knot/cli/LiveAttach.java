@@ -46,6 +46,11 @@ final class LiveAttach {
     static final String AGENT_JAR_NAME = "knot-agent.jar";
 
     private static final String SNAPSHOT_FILE = "snapshot.json";
+    /**
+     * How long to watch for the socket of a listener Knot started before leaving it to the JDK's attach (which then
+     * sends its own request and waits up to 10 s): a listener is up in a few ms, a JVM that takes longer is busy.
+     */
+    private static final long LISTENER_WAIT_MILLIS = 500;
     private static final String ERROR_SUFFIX = ".err"; // KnotAgent.ERROR_SUFFIX
     private static final String THREADS_SUFFIX = ".threads"; // Snapshots.THREADS_SUFFIX
 
@@ -149,6 +154,8 @@ final class LiveAttach {
             String name = process.info().command().map(c -> Path.of(c).getFileName().toString()).orElse("");
             throw new Failure(p + "pid " + pid + (name.isEmpty() ? "" : " (" + name + ")") + " is not a Java virtual machine");
         }
+        // the listener comes up while the checks below and the attach API's classes load
+        AttachListener listener = otherUser ? null : AttachListener.start(pid, me);
         Path jar = agentJar(p);
         Path dir;
         try {
@@ -163,6 +170,10 @@ final class LiveAttach {
         long started = System.nanoTime();
         Timings.mark("checks (pid, agent jar, temp dir)");
         try {
+            if (listener != null) {
+                boolean up = listener.await(LISTENER_WAIT_MILLIS);
+                Timings.mark(up ? "attach listener up" : "attach listener not up: left to the attach API");
+            }
             AttachApi.loadAgent(p, pid, jar, (Timings.enabled() ? "timings=true," : "") + "parts=true,snapshot=" + snapshot.file());
             awaitFile(p, process, snapshot.file(), snapshot.threads(), timeout);
             boolean text = Files.exists(snapshot.threads());
