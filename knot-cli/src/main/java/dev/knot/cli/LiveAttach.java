@@ -51,6 +51,8 @@ final class LiveAttach {
      * sends its own request and waits up to 10 s): a listener is up in a few ms, a JVM that takes longer is busy.
      */
     private static final long LISTENER_WAIT_MILLIS = 500;
+    /** {@code -Dknot.attach.startListener=false} (e.g. in KNOT_JAVA_OPTS): leave starting the listener to the JDK. */
+    static final String START_LISTENER = "knot.attach.startListener";
     private static final String ERROR_SUFFIX = ".err"; // KnotAgent.ERROR_SUFFIX
     private static final String THREADS_SUFFIX = ".threads"; // Snapshots.THREADS_SUFFIX
 
@@ -155,7 +157,8 @@ final class LiveAttach {
             throw new Failure(p + "pid " + pid + (name.isEmpty() ? "" : " (" + name + ")") + " is not a Java virtual machine");
         }
         // the listener comes up while the checks below and the attach API's classes load
-        AttachListener listener = otherUser ? null : AttachListener.start(pid, me);
+        AttachListener listener = otherUser || !Boolean.parseBoolean(System.getProperty(START_LISTENER, "true")) ? null
+                : AttachListener.start(pid, me);
         Path jar = agentJar(p);
         Path dir;
         try {

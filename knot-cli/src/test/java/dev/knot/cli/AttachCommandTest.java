@@ -87,6 +87,19 @@ class AttachCommandTest {
     }
 
     @Test
+    void attachWithTheListenerLeftToTheJdk() throws Exception {
+        long pid = startExample(Ex01MonitorDeadlock.class, javaHome());
+        System.setProperty(LiveAttach.START_LISTENER, "false");
+        try {
+            Run r = knot("attach", "--color", "never", Long.toString(pid));
+            assertEquals(ExitCodes.HANG, r.exit(), r.err() + r.out());
+            assertTrue(r.out().contains("DEADLOCK (certain)"), r.out());
+        } finally {
+            System.clearProperty(LiveAttach.START_LISTENER);
+        }
+    }
+
+    @Test
     void attachFindsASelfDeadlockOnlyAProcessCanProve() throws Exception {
         long pid = startExample(Ex07SemaphoreTakenTwice.class, javaHome());
         Run r = knot("attach", "--format", "json", Long.toString(pid));
