@@ -54,6 +54,33 @@ public class Expect {
         long nudge = Long.getLong(NUDGE, 0);
         if (nudge > 0) Work.extra = on ? nudge : 0;
         else PairedSwitch.set(on);
+        cpuAtStart = processCpuNanos();
+        wallAtStart = System.nanoTime();
+    }
+
+    /**
+     * {@code -Dknot.track.cpuOut=FILE}: appends each iteration's process CPU time and wall time ("cpuNs wallNs", warm-up
+     * iterations included) to FILE, so that the runner can give CPU per operation next to time per operation. CPU
+     * time counts what tracking costs in work done, whoever does it, and not how the scheduler happened to place
+     * the threads of a workload that parks and wakes (which moves wall time by ±10 % per iteration on 2 cores).
+     */
+    static final String CPU_OUT = "knot.track.cpuOut";
+    private long cpuAtStart;
+    private long wallAtStart;
+
+    @TearDown(Level.Iteration)
+    public void cpu() throws Exception {
+        String out = System.getProperty(CPU_OUT);
+        if (!paired || out == null) return;
+        long wall = System.nanoTime() - wallAtStart;
+        long cpu = processCpuNanos() - cpuAtStart;
+        java.nio.file.Files.writeString(java.nio.file.Path.of(out), cpu + " " + wall + "\n",
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** Whether measured iteration {@code m} (0-based) of a paired fork runs with tracking on. */

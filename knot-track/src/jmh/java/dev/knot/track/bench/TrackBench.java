@@ -60,6 +60,8 @@ public final class TrackBench {
 
     /** Benchmark → on/off ratios of the paired iterations (tracking switched per iteration in one JVM). */
     static final Map<String, List<Double>> PAIRS = new LinkedHashMap<>();
+    /** The same pairs in process CPU time per operation. */
+    static final Map<String, List<Double>> PAIRS_CPU = new LinkedHashMap<>();
     /** Column name → (benchmark → score per round). */
     static final Map<String, Map<String, List<double[]>>> SCORES = new LinkedHashMap<>();
 
@@ -103,6 +105,8 @@ public final class TrackBench {
         List<String> a = new ArrayList<>(List.of(jvmArgs));
         a.add("-Dknot.track.expect=" + expect);
         boolean paired = column.equals("paired");
+        Path cpuFile = paired ? Files.createTempFile("knot-track-cpu", ".txt") : null;
+        if (paired) a.add("-D" + Expect.CPU_OUT + "=" + cpuFile);
         int iterations = paired ? Integer.getInteger("bench.pairedIterations", 16) : Integer.getInteger("bench.iterations", 4);
         Collection<RunResult> results = new Runner(new OptionsBuilder().include(include).forks(1)
                 .warmupIterations(Integer.getInteger("bench.warmup", 2)).warmupTime(TimeValue.seconds(1))
@@ -112,9 +116,28 @@ public final class TrackBench {
         for (RunResult r : results) {
             String name = r.getParams().getBenchmark().replace("dev.knot.track.bench.", "");
             if (paired) {
+                List<String> cpuLines = Files.readAllLines(cpuFile);
+                Files.deleteIfExists(cpuFile);
+                int warmup = Integer.getInteger("bench.warmup", 2);
                 for (BenchmarkResult fork : r.getBenchmarkResults()) {
                     List<Double> it = new ArrayList<>();
                     for (IterationResult i : fork.getIterationResults()) it.add(i.getPrimaryResult().getScore());
+                    // CPU per operation: the iteration's CPU / wall time times its time per operation
+                    List<Double> cpu = new ArrayList<>();
+                    for (int i = 0; i < it.size() && warmup + i < cpuLines.size(); i++) {
+                        String[] f = cpuLines.get(warmup + i).split(" ");
+                        cpu.add(Double.parseDouble(f[0]) / Double.parseDouble(f[1]) * it.get(i));
+                    }
+                    for (int m = 1; m + 2 < cpu.size(); m += 4) {
+                        boolean firstOn = Expect.trackedIn(m);
+                        double on = cpu.get(firstOn ? m : m + 2);
+                        double off = cpu.get(firstOn ? m + 2 : m);
+                        PAIRS_CPU.computeIfAbsent(name, k -> new ArrayList<>()).add(on / off);
+                        if (PAIRS_OUT != null) {
+                            Files.writeString(Path.of(PAIRS_OUT), name + " cpu " + (on / off) + "\n",
+                                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                        }
+                    }
                     // the second iteration of each block of two (the first settles), two blocks per pair
                     for (int m = 1; m + 2 < it.size(); m += 4) {
                         boolean firstOn = Expect.trackedIn(m);
@@ -162,13 +185,8 @@ public final class TrackBench {
             System.out.println();
             System.out.println("| benchmark (paired: tracking on / off, alternate iterations of one JVM) | pairs | mean ratio | median [95 % interval] |");
             System.out.println("|---|---:|---:|---:|");
-            PAIRS.forEach((k, v) -> {
-                double[] x = v.stream().mapToDouble(Double::doubleValue).toArray();
-                double[] m = x.length > 1 ? meanT(x) : new double[] {x[0], Double.NaN};
-                double[] med = medianWithInterval(x);
-                System.out.printf(Locale.ROOT, "| %s | %d | %.3f ± %.3f | %.3f [%.3f, %.3f] |%n", k, x.length, m[0], m[1],
-                        med[0], med[1], med[2]);
-            });
+            PAIRS.forEach((k, v) -> printPairs(k, v));
+            PAIRS_CPU.forEach((k, v) -> printPairs(k + " (CPU per operation)", v));
         }
         for (String c : List.of("hooks before", "hooks")) {
             Map<String, List<double[]>> m = SCORES.get(c);
@@ -213,6 +231,14 @@ public final class TrackBench {
         for (double d : x) ss += (d - mean) * (d - mean);
         double sd = Math.sqrt(ss / (x.length - 1));
         return new double[] {mean, t95(x.length - 1) * sd / Math.sqrt(x.length)};
+    }
+
+    static void printPairs(String name, List<Double> ratios) {
+        double[] x = ratios.stream().mapToDouble(Double::doubleValue).toArray();
+        double[] m = x.length > 1 ? meanT(x) : new double[] {x[0], Double.NaN};
+        double[] med = medianWithInterval(x);
+        System.out.printf(Locale.ROOT, "| %s | %d | %.3f ± %.3f | %.3f [%.3f, %.3f] |%n", name, x.length, m[0], m[1],
+                med[0], med[1], med[2]);
     }
 
     /**
