@@ -293,10 +293,7 @@ class AttachCommandTest {
 
     @Test
     void notAJvmAndLeftAlive() throws Exception {
-        Path sleep = Stream.of("/bin/sleep", "/usr/bin/sleep").map(Path::of).filter(Files::isExecutable).findFirst()
-                .orElse(null);
-        assumeTrue(sleep != null, "no sleep binary");
-        Process p = new ProcessBuilder(sleep.toString(), "60").start();
+        Process p = startSleep();
         started.add(p);
         Run r = knot("attach", Long.toString(p.pid()));
         assertEquals(LiveAttach.CANNOT_SNAPSHOT, r.exit(), r.err());
@@ -370,6 +367,14 @@ class AttachCommandTest {
         assertEquals(1, err.lines().count(), "one line: " + err);
         assertTrue(err.contains(contains), err);
         assertFalse(err.contains("Exception") || err.contains("\tat "), "no stack trace: " + err);
+    }
+
+    /** A process that is not a JVM: {@code sleep 60} (the test is skipped where there is no such binary). */
+    static Process startSleep() throws IOException {
+        Path sleep = Stream.of("/bin/sleep", "/usr/bin/sleep").map(Path::of).filter(Files::isExecutable).findFirst()
+                .orElse(null);
+        assumeTrue(sleep != null, "no sleep binary");
+        return new ProcessBuilder(sleep.toString(), "60").start();
     }
 
     static synchronized Run knot(String... args) {

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -86,10 +85,7 @@ class AttachListenerTest {
 
     @Test
     void noSignalToOtherPrograms() throws Exception {
-        Path sleep = Stream.of("/bin/sleep", "/usr/bin/sleep").map(Path::of).filter(Files::isExecutable).findFirst()
-                .orElse(null);
-        assumeTrue(sleep != null, "no sleep binary");
-        Process p = new ProcessBuilder(sleep.toString(), "60").start();
+        Process p = AttachCommandTest.startSleep();
         started.add(p);
         assertNull(AttachListener.start(p.pid(), me));
         assertFalse(AttachListener.catchesSigquit(Path.of("/proc", Long.toString(p.pid()))));

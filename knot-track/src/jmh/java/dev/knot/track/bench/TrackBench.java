@@ -128,27 +128,8 @@ public final class TrackBench {
                         String[] f = cpuLines.get(warmup + i).split(" ");
                         cpu.add(Double.parseDouble(f[0]) / Double.parseDouble(f[1]) * it.get(i));
                     }
-                    for (int m = 1; m + 2 < cpu.size(); m += 4) {
-                        boolean firstOn = Expect.trackedIn(m);
-                        double on = cpu.get(firstOn ? m : m + 2);
-                        double off = cpu.get(firstOn ? m + 2 : m);
-                        PAIRS_CPU.computeIfAbsent(name, k -> new ArrayList<>()).add(on / off);
-                        if (PAIRS_OUT != null) {
-                            Files.writeString(Path.of(PAIRS_OUT), name + " cpu " + (on / off) + "\n",
-                                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-                        }
-                    }
-                    // the second iteration of each block of two (the first settles), two blocks per pair
-                    for (int m = 1; m + 2 < it.size(); m += 4) {
-                        boolean firstOn = Expect.trackedIn(m);
-                        double on = it.get(firstOn ? m : m + 2);
-                        double off = it.get(firstOn ? m + 2 : m);
-                        PAIRS.computeIfAbsent(name, k -> new ArrayList<>()).add(on / off);
-                        if (PAIRS_OUT != null) {
-                            Files.writeString(Path.of(PAIRS_OUT), name + " " + (on / off) + "\n",
-                                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-                        }
-                    }
+                    addPairs(name, it, PAIRS, "");
+                    addPairs(name, cpu, PAIRS_CPU, "cpu ");
                 }
                 continue;
             }
@@ -231,6 +212,24 @@ public final class TrackBench {
         for (double d : x) ss += (d - mean) * (d - mean);
         double sd = Math.sqrt(ss / (x.length - 1));
         return new double[] {mean, t95(x.length - 1) * sd / Math.sqrt(x.length)};
+    }
+
+    /**
+     * On / off ratios of one paired fork's iterations: the second iteration of each block of two (the first settles),
+     * two blocks per pair. Also appended to {@code bench.pairsOut} as "name tag ratio" lines.
+     */
+    static void addPairs(String name, List<Double> iterations, Map<String, List<Double>> into, String tag)
+            throws java.io.IOException {
+        for (int m = 1; m + 2 < iterations.size(); m += 4) {
+            boolean firstOn = Expect.trackedIn(m);
+            double on = iterations.get(firstOn ? m : m + 2);
+            double off = iterations.get(firstOn ? m + 2 : m);
+            into.computeIfAbsent(name, k -> new ArrayList<>()).add(on / off);
+            if (PAIRS_OUT != null) {
+                Files.writeString(Path.of(PAIRS_OUT), name + " " + tag + (on / off) + "\n",
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            }
+        }
     }
 
     static void printPairs(String name, List<Double> ratios) {
