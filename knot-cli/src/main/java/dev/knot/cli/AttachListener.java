@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Starts a HotSpot JVM's attach listener ahead of {@code VirtualMachine.attach}, and watches for its socket every
@@ -44,11 +45,12 @@ final class AttachListener {
         try {
             Path proc = Path.of("/proc", Long.toString(pid));
             if (!Files.isDirectory(proc)) return null;
-            int nsPid = namespacePid(proc, pid);
+            List<String> status = status(proc);
+            int nsPid = namespacePid(status, pid);
             Path socket = proc.resolve("root/tmp/.java_pid" + nsPid);
             if (Files.exists(socket)) return null; // running: the JDK connects without a signal
             Path perfData = proc.resolve("root/tmp/hsperfdata_" + owner + "/" + nsPid);
-            if (!attachSupported(perfData) || !catchesSigquit(proc)) return null;
+            if (!attachSupported(perfData) || !catchesSigquit(status)) return null;
             Method quit = sendQuit();
             if (quit == null) return null;
             Path attachFile = makeAttachFile(proc, pid, nsPid);
@@ -91,9 +93,14 @@ final class AttachListener {
         }
     }
 
+    /** The lines of {@code /proc/PID/status}. */
+    static List<String> status(Path proc) throws IOException {
+        return Files.readAllLines(proc.resolve("status"), StandardCharsets.ISO_8859_1);
+    }
+
     /** The target's pid in its own pid namespace (a container), as the JDK's attach finds it. */
-    static int namespacePid(Path proc, long pid) throws IOException {
-        for (String line : Files.readAllLines(proc.resolve("status"), StandardCharsets.ISO_8859_1)) {
+    static int namespacePid(List<String> status, long pid) {
+        for (String line : status) {
             if (line.startsWith("NSpid:")) {
                 String[] ids = line.substring(6).trim().split("\\s+");
                 return Integer.parseInt(ids[ids.length - 1]);
@@ -103,8 +110,8 @@ final class AttachListener {
     }
 
     /** The process has a handler for SIGQUIT (a JVM past its start, without -Xrs). */
-    static boolean catchesSigquit(Path proc) throws IOException {
-        for (String line : Files.readAllLines(proc.resolve("status"), StandardCharsets.ISO_8859_1)) {
+    static boolean catchesSigquit(List<String> status) {
+        for (String line : status) {
             if (line.startsWith("SigCgt:")) return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & SIGQUIT_BIT) != 0;
         }
         return false;

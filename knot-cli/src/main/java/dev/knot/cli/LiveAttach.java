@@ -156,9 +156,6 @@ final class LiveAttach {
             String name = process.info().command().map(c -> Path.of(c).getFileName().toString()).orElse("");
             throw new Failure(p + "pid " + pid + (name.isEmpty() ? "" : " (" + name + ")") + " is not a Java virtual machine");
         }
-        // the listener comes up while the checks below and the attach API's classes load
-        AttachListener listener = otherUser || !Boolean.parseBoolean(System.getProperty(START_LISTENER, "true")) ? null
-                : AttachListener.start(pid, me);
         Path jar = agentJar(p);
         Path dir;
         try {
@@ -172,6 +169,9 @@ final class LiveAttach {
         Snapshot snapshot = new Snapshot(pid, dir.resolve(SNAPSHOT_FILE), dir, Duration.ZERO, cleanup);
         long started = System.nanoTime();
         Timings.mark("checks (pid, agent jar, temp dir)");
+        // started after every check that can fail, so that its attach file is always deleted by the await below
+        AttachListener listener = otherUser || !Boolean.parseBoolean(System.getProperty(START_LISTENER, "true")) ? null
+                : AttachListener.start(pid, me);
         try {
             if (listener != null) {
                 boolean up = listener.await(LISTENER_WAIT_MILLIS);

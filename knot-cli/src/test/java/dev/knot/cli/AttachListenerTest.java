@@ -72,7 +72,7 @@ class AttachListenerTest {
     void noSignalToAJvmThatDoesNotCatchIt() throws Exception {
         // -Xrs: no SIGQUIT handler (the signal would end it), so HotSpot starts its listener with the JVM
         long pid = startJvm("-Xrs");
-        assertFalse(AttachListener.catchesSigquit(Path.of("/proc", Long.toString(pid))));
+        assertFalse(AttachListener.catchesSigquit(AttachListener.status(Path.of("/proc", Long.toString(pid)))));
         assertNull(AttachListener.start(pid, me));
         Thread.sleep(300);
         assertTrue(started.get(0).isAlive());
@@ -80,7 +80,7 @@ class AttachListenerTest {
 
     @Test
     void thisJvmCatchesSigquit() throws Exception {
-        assertTrue(AttachListener.catchesSigquit(Path.of("/proc/self")));
+        assertTrue(AttachListener.catchesSigquit(AttachListener.status(Path.of("/proc/self"))));
     }
 
     @Test
@@ -88,7 +88,7 @@ class AttachListenerTest {
         Process p = AttachCommandTest.startSleep();
         started.add(p);
         assertNull(AttachListener.start(p.pid(), me));
-        assertFalse(AttachListener.catchesSigquit(Path.of("/proc", Long.toString(p.pid()))));
+        assertFalse(AttachListener.catchesSigquit(AttachListener.status(Path.of("/proc", Long.toString(p.pid())))));
         Thread.sleep(200);
         assertTrue(p.isAlive());
     }
