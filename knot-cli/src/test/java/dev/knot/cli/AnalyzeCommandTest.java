@@ -114,7 +114,7 @@ class AnalyzeCommandTest {
         assertEquals(ExitCodes.HANG, r.exit(), r.err());
         JsonNode root = new ObjectMapper().readTree(r.out());
         assertEquals("knot-report", root.get("schema").asText());
-        assertEquals(1, root.get("version").asInt());
+        assertEquals(2, root.get("version").asInt());
         assertTrue(root.get("hang").asBoolean());
         assertEquals("jstack", root.get("inputs").get(0).get("format").asText());
         Set<String> kinds = new HashSet<>();

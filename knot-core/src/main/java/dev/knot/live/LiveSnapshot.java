@@ -123,11 +123,12 @@ public final class LiveSnapshot {
         // Only blockers that were the same object before and after the text dump: the text names objects by
         // address, and a blocker is matched to its address through the thread parked on it.
         Map<String, ObjectRef> blockers = new HashMap<>();
+        Map<Object, Boolean> seen = new IdentityHashMap<>(); // facts once per blocker, however many wait on it
         for (Thread t : platform) {
             Object b = before.get(t);
             if (b == null || LockSupport.getBlocker(t) != b) continue;
             blockers.put(Long.toString(t.getId()), ref(b));
-            blockerFacts(b, platform, pools);
+            if (seen.put(b, Boolean.TRUE) == null) blockerFacts(b, platform, pools);
         }
         sourcedFacts(platform);
         phases.accept("facts");
@@ -159,7 +160,11 @@ public final class LiveSnapshot {
         proveClassInitWaits();
         joinFacts(all);
         Map<Object, List<Thread>> pools = pools(platform);
-        for (Thread t : all) blockerFacts(t, all, pools);
+        Map<Object, Boolean> seen = new IdentityHashMap<>(); // facts once per blocker, however many wait on it
+        for (Thread t : all) {
+            Object b = LockSupport.getBlocker(t);
+            if (b != null && seen.put(b, Boolean.TRUE) == null) blockerFacts(b, all, pools);
+        }
         sourcedFacts(all);
         phases.accept("facts");
         List<DumpedThread> threads = new ArrayList<>();
@@ -425,10 +430,6 @@ public final class LiveSnapshot {
                 }
             }
         }
-    }
-
-    private void blockerFacts(Thread t, List<Thread> all, Map<Object, List<Thread>> pools) {
-        blockerFacts(LockSupport.getBlocker(t), all, pools);
     }
 
     private void blockerFacts(Object b, List<Thread> all, Map<Object, List<Thread>> pools) {

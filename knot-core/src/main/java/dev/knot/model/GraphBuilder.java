@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -239,7 +240,11 @@ public final class GraphBuilder {
         if (dump.facts().isEmpty()) return;
         Map<String, ThreadNode> byId = new HashMap<>();
         for (ThreadNode t : threads) byId.putIfAbsent(t.dumped().id(), t);
+        // A fact repeated (once per waiter, by an older agent or a fact source) counts once: the copies would
+        // otherwise multiply with the waiters below.
+        Set<LiveFact> distinct = new HashSet<>();
         for (LiveFact f : dump.facts()) {
+            if (!distinct.add(f)) continue;
             if (f.kind() == LiveFact.Kind.STATE) {
                 notes.computeIfAbsent(f.objectId(), k -> new ArrayList<>()).add(f.detail());
                 continue;
@@ -270,15 +275,24 @@ public final class GraphBuilder {
             edges.add(new Edge(type, t, r, null, false, Certainty.CERTAIN, null,
                     List.of("live: \"" + t.name() + "\" " + f.detail())));
         }
-        // state notes become part of the waits' evidence
+        if (notes.isEmpty()) return;
+        // state notes become part of the waits' evidence: their lines are made once per resource, then shared
+        Map<Resource, List<String>> lines = new IdentityHashMap<>();
         for (int i = 0; i < edges.size(); i++) {
             Edge e = edges.get(i);
-            List<String> n = notes.get(e.resource().key());
-            if (e.type() == Edge.Type.WAITS_FOR && n != null) {
-                List<String> ev = new ArrayList<>(e.evidence());
-                for (String s : n) ev.add("live: " + e.resource().label() + ": " + s);
-                edges.set(i, new Edge(e.type(), e.thread(), e.resource(), e.mode(), e.timed(), e.certainty(), e.site(), ev));
-            }
+            if (e.type() != Edge.Type.WAITS_FOR) continue;
+            List<String> n = lines.computeIfAbsent(e.resource(), r -> {
+                List<String> ns = notes.get(r.key());
+                if (ns == null) return List.of();
+                List<String> out = new ArrayList<>(ns.size());
+                for (String s : ns) out.add("live: " + r.label() + ": " + s);
+                return out;
+            });
+            if (n.isEmpty()) continue;
+            List<String> ev = new ArrayList<>(e.evidence().size() + n.size());
+            ev.addAll(e.evidence());
+            ev.addAll(n);
+            edges.set(i, new Edge(e.type(), e.thread(), e.resource(), e.mode(), e.timed(), e.certainty(), e.site(), ev));
         }
     }
 

@@ -44,12 +44,22 @@ public final class HtmlRenderer {
             for (String m : f.missing()) out.println("<p class=\"c\">To be certain: " + esc(m) + "</p>");
         }
         out.println("<details><summary>Evidence</summary><pre>");
-        for (Edge e : f.edges()) {
-            out.println(esc(e.thread().name() + " " + e.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+        for (EdgeGroups.Group group : EdgeGroups.of(f.edges())) {
+            Edge e = group.edge();
+            String who = group.threads().size() == 1 ? e.thread().name()
+                    : group.threads().size() + " threads (" + names(group.threads()) + ")";
+            out.println(esc(who + " " + e.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
                     + " " + e.resource().label() + " (" + e.certainty().jsonName() + ")"));
             for (String line : e.evidence()) out.println("    " + esc(line));
         }
         out.println("</pre></details></div>");
+    }
+
+    /** Up to 20 names, then how many more: the JSON report has them all. */
+    private static String names(java.util.List<String> all) {
+        int shown = Math.min(20, all.size());
+        String head = String.join(", ", all.subList(0, shown));
+        return shown == all.size() ? head : head + " and " + (all.size() - shown) + " more";
     }
 
     private static String inputs(Report r) {

@@ -14,11 +14,13 @@ import java.util.List;
 
 /**
  * The machine-readable report. Schema {@value #SCHEMA}, version {@value #VERSION}: fields are only ever added
- * within a version; renaming or removing one bumps the version. Documented in the README.
+ * within a version; renaming or removing one bumps the version. Documented in the README. Version 2: edges
+ * that differ only in their thread are one edge, with {@code count} and {@code threads} (all of them, the first
+ * also in {@code thread}).
  */
 public final class JsonRenderer {
     public static final String SCHEMA = "knot-report";
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     private static final JsonFactory FACTORY = new JsonFactory();
 
@@ -64,10 +66,15 @@ public final class JsonRenderer {
         strings(g, "missingEvidence", f.missing());
         strings(g, "blockedBehind", f.blocked());
         g.writeArrayFieldStart("edges");
-        for (Edge e : f.edges()) {
+        for (EdgeGroups.Group group : EdgeGroups.of(f.edges())) {
+            Edge e = group.edge();
             g.writeStartObject();
             g.writeStringField("relation", e.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
             g.writeStringField("thread", e.thread().name());
+            if (group.threads().size() > 1) {
+                g.writeNumberField("count", group.threads().size());
+                strings(g, "threads", group.threads());
+            }
             g.writeObjectFieldStart("resource");
             g.writeStringField("kind", e.resource().kind().jsonName());
             g.writeStringField("type", e.resource().typeName());

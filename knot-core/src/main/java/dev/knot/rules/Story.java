@@ -23,6 +23,17 @@ final class Story {
         return quote(w.thread()) + " " + w.mode().verb() + " " + w.resource().label() + where;
     }
 
+    /** Several threads with the same wait (same resource, mode and site), as one line with their count. */
+    static String waitTogether(List<Edge> same) {
+        Edge w = same.get(0);
+        List<ThreadNode> who = new ArrayList<>(same.size());
+        for (Edge e : same) who.add(e.thread());
+        String where = w.site() == null ? "" : " at " + w.site().location();
+        String verb = w.mode().verb();
+        verb = verb.startsWith("waits") ? "wait" + verb.substring(5) : verb.startsWith("is ") ? "are " + verb.substring(3) : verb;
+        return same.size() + " threads " + verb + " " + w.resource().label() + where + ": " + list(who);
+    }
+
     /** The wait without the thread's name, to follow a sentence about the same thread. */
     static String andWaits(Edge w) {
         String where = w.site() == null ? "" : " at " + w.site().location();

@@ -183,6 +183,18 @@ class LiveSnapshotTest {
     }
 
     @Test
+    void factsAboutOneBlockerAreTakenOnceHoweverManyWaitOnIt() {
+        CountDownLatch never = new CountDownLatch(1);
+        Thread[] ts = new Thread[40];
+        for (int i = 0; i < ts.length; i++) ts[i] = daemon("live-many-on-latch-" + i, () -> await(never));
+        awaitStuck(ts);
+        for (Thread t : ts) awaitParkedOn(t, CountDownLatch.class);
+        String id = LiveSnapshot.id(LockSupport.getBlocker(ts[0]));
+        ThreadDump d = LiveSnapshot.take("this JVM");
+        assertEquals(1, d.facts().stream().filter(x -> x.objectId().equals(id)).count(), d.facts().toString());
+    }
+
+    @Test
     void virtualThreadsAndTheirLockOwnersAreSeen() throws Exception {
         assumeTrue(Runtime.version().feature() >= 21, "virtual threads need JDK 21+");
         ReentrantLock a = new ReentrantLock();
