@@ -9,9 +9,7 @@ import dev.knot.model.WaitGraph;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -61,24 +59,14 @@ final class ContentionRule implements Rule {
         Edge own = g.waitOf(h);
         story.add("  and is now " + (own != null ? own.mode().verb() + " " + own.resource().label()
                 : "in " + h.state() + (h.frames().isEmpty() ? "" : " at " + h.frames().get(0).location())));
-        // Waiters with the same wait (what, how, where) are one line with a count: 10,000 stay readable.
-        Map<String, List<Edge>> same = new LinkedHashMap<>();
+        List<Edge> waits = new ArrayList<>(r.behind.size());
         for (ThreadNode b : r.behind) {
             Edge w = g.waitOf(b);
             edges.add(w);
+            waits.add(w);
             certainty = certainty.and(w.certainty());
-            String key = w.mode() + " " + System.identityHashCode(w.resource()) + " "
-                    + (w.site() == null ? "" : w.site().location());
-            same.computeIfAbsent(key, k -> new ArrayList<>()).add(w);
         }
-        int lines = 0;
-        int told = 0;
-        for (List<Edge> ws : same.values()) {
-            if (lines++ == 8) break;
-            story.add(ws.size() == 1 ? Story.waits(ws.get(0)) : Story.waitTogether(ws));
-            told += ws.size();
-        }
-        if (told < r.behind.size()) story.add("… and " + (r.behind.size() - told) + " more threads wait behind it");
+        story.addAll(Story.waitsGrouped(waits, 8));
         String summary = "\"" + h.name() + "\" blocks " + r.behind.size() + " threads through " + String.join(", ", held);
         String why = "Not a hang by itself: \"" + h.name() + "\" may finish and release. But every waiter is serialised"
                 + " behind it, so throughput collapses to one thread while it holds " + String.join(", ", held) + ".";

@@ -140,12 +140,14 @@ final class DeadlockRule implements Rule {
         if (!g.holdersOf(w.resource()).isEmpty() || releasers.isEmpty()) return null;
         List<ThreadNode> members = new ArrayList<>();
         members.add(t);
+        java.util.Set<ThreadNode> inMembers = new java.util.HashSet<>(members);
         List<String> story = new ArrayList<>();
         List<Edge> edges = new ArrayList<>();
         edges.add(w);
         story.add(Story.waits(w));
         for (Edge h : g.holdsOf(t)) {
             boolean relevant = false;
+            List<Edge> waits = new ArrayList<>();
             for (Edge r : releasers) {
                 Edge rw = g.waitOf(r.thread());
                 if (rw != null && rw.resource() == h.resource() && !claimed.has(r.thread())) {
@@ -154,14 +156,15 @@ final class DeadlockRule implements Rule {
                         edges.add(h);
                         relevant = true;
                     }
-                    if (!members.contains(r.thread())) {
+                    if (inMembers.add(r.thread())) {
                         members.add(r.thread());
                         edges.add(r);
                         edges.add(rw);
-                        story.add(Story.waits(rw));
+                        waits.add(rw);
                     }
                 }
             }
+            story.addAll(Story.waitsGrouped(waits, 8));
         }
         if (members.size() < 2) return null;
         String signal = signalOf(w);

@@ -23,6 +23,28 @@ final class Story {
         return quote(w.thread()) + " " + w.mode().verb() + " " + w.resource().label() + where;
     }
 
+    /**
+     * Waits as story lines, threads with the same wait (resource, mode, site) in one line with their count, at most
+     * {@code maxLines} lines and then how many threads more: 10,000 waiters stay readable.
+     */
+    static List<String> waitsGrouped(List<Edge> waits, int maxLines) {
+        java.util.Map<String, List<Edge>> same = new java.util.LinkedHashMap<>();
+        for (Edge w : waits) {
+            String key = w.mode() + " " + System.identityHashCode(w.resource()) + " "
+                    + (w.site() == null ? "" : w.site().location());
+            same.computeIfAbsent(key, k -> new ArrayList<>()).add(w);
+        }
+        List<String> out = new ArrayList<>();
+        int told = 0;
+        for (List<Edge> ws : same.values()) {
+            if (out.size() == maxLines) break;
+            out.add(ws.size() == 1 ? waits(ws.get(0)) : waitTogether(ws));
+            told += ws.size();
+        }
+        if (told < waits.size()) out.add("… and " + (waits.size() - told) + " more threads wait behind it");
+        return out;
+    }
+
     /** Several threads with the same wait (same resource, mode and site), as one line with their count. */
     static String waitTogether(List<Edge> same) {
         Edge w = same.get(0);
