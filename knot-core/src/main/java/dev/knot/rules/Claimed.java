@@ -27,8 +27,9 @@ final class Claimed {
 
     /** Claims the finding's threads: every member has its wait among the finding's edges. */
     void add(Finding f) {
+        Set<String> members = new HashSet<>(f.threads()); // a list's contains per edge grew with members x edges
         for (Edge e : f.edges()) {
-            if (e.type() == Edge.Type.WAITS_FOR && f.threads().contains(e.thread().name())) threads.add(e.thread());
+            if (e.type() == Edge.Type.WAITS_FOR && members.contains(e.thread().name())) threads.add(e.thread());
         }
     }
 }
