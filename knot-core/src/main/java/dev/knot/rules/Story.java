@@ -27,11 +27,14 @@ final class Story {
      * Waits as story lines, threads with the same wait (resource, mode, site) in one line with their count, at most
      * {@code maxLines} lines and then how many threads more: 10,000 waiters stay readable.
      */
+    /** What makes two waits one story line (a Resource compares by identity). */
+    private record SameWait(dev.knot.model.WaitMode mode, dev.knot.model.Resource resource, String site) {
+    }
+
     static List<String> waitsGrouped(List<Edge> waits, int maxLines) {
-        java.util.Map<String, List<Edge>> same = new java.util.LinkedHashMap<>();
+        java.util.Map<SameWait, List<Edge>> same = new java.util.LinkedHashMap<>();
         for (Edge w : waits) {
-            String key = w.mode() + " " + System.identityHashCode(w.resource()) + " "
-                    + (w.site() == null ? "" : w.site().location());
+            SameWait key = new SameWait(w.mode(), w.resource(), w.site() == null ? "" : w.site().location());
             same.computeIfAbsent(key, k -> new ArrayList<>()).add(w);
         }
         List<String> out = new ArrayList<>();
