@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -305,10 +306,10 @@ public final class GraphBuilder {
      */
     private void inferUnlistedOwners() {
         if (ownersListed) return;
-        Map<Resource, List<ThreadNode>> waitersByLock = new LinkedHashMap<>();
+        Map<Resource, Set<ThreadNode>> waitersByLock = new LinkedHashMap<>();
         for (Edge e : edges) {
             if (e.type() == Edge.Type.WAITS_FOR && !e.timed() && isExclusiveWait(e)) {
-                waitersByLock.computeIfAbsent(e.resource(), k -> new ArrayList<>()).add(e.thread());
+                waitersByLock.computeIfAbsent(e.resource(), k -> new LinkedHashSet<>()).add(e.thread());
             }
         }
         // Beyond a few dozen such locks the guess "one of the others holds it" says nothing, and costs locks × waiters.
@@ -318,8 +319,8 @@ public final class GraphBuilder {
             if (e.type() == Edge.Type.HELD_BY) withHolder.add(e.resource());
         }
         List<ThreadNode> candidates = new ArrayList<>();
-        for (List<ThreadNode> w : waitersByLock.values()) candidates.addAll(w);
-        for (Map.Entry<Resource, List<ThreadNode>> en : waitersByLock.entrySet()) {
+        for (Set<ThreadNode> w : waitersByLock.values()) candidates.addAll(w);
+        for (Map.Entry<Resource, Set<ThreadNode>> en : waitersByLock.entrySet()) {
             Resource lock = en.getKey();
             if (withHolder.contains(lock)) continue;
             for (ThreadNode c : candidates) {
@@ -395,7 +396,8 @@ public final class GraphBuilder {
                 for (Edge b : waitsOn.getOrDefault(h.resource(), List.of())) {
                     if (b.thread() == w.thread()) continue;
                     added.add(new Edge(Edge.Type.CAN_BE_RELEASED_BY, b.thread(), w.resource(), null, false, Certainty.LIKELY,
-                            b.site(), List.of("\"" + b.thread().name() + "\" is blocked on " + h.resource().label() + ", held by \""
+                            // worded without the edge's own thread, so that identical edges render as one group
+                            b.site(), List.of("blocked on " + h.resource().label() + ", held by \""
                                     + w.thread().name() + "\" while it waits: the thread that would release "
                                     + w.resource().label() + " is most likely among such threads")));
                 }

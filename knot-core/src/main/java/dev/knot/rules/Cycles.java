@@ -21,11 +21,12 @@ final class Cycles {
     static List<ThreadNode> dependsOn(WaitGraph g, ThreadNode t) {
         Edge w = g.waitOf(t);
         if (w == null || w.timed()) return List.of();
-        List<ThreadNode> out = new ArrayList<>();
+        // a set: a thread parked without a blocker can have every thread blocked behind it as releaser
+        Set<ThreadNode> out = new LinkedHashSet<>();
         for (Edge u : g.unblockers(w.resource())) {
-            if (u.thread() != t && !out.contains(u.thread())) out.add(u.thread());
+            if (u.thread() != t) out.add(u.thread());
         }
-        return out;
+        return new ArrayList<>(out);
     }
 
     /** Groups of threads that wait for each other, each in dump order. */

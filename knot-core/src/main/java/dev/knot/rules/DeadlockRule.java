@@ -58,6 +58,7 @@ final class DeadlockRule implements Rule {
         List<String> story = new ArrayList<>();
         List<Edge> edges = new ArrayList<>();
         Set<ResourceKind> kinds = new LinkedHashSet<>();
+        Set<ThreadNode> inCycleSet = new java.util.HashSet<>(cycle);
         for (ThreadNode t : cycle) {
             Edge w = g.waitOf(t);
             edges.add(w);
@@ -69,7 +70,7 @@ final class DeadlockRule implements Rule {
                     || w.resource().kind() == ResourceKind.READ_WRITE_LOCK && w.mode() == dev.knot.model.WaitMode.WRITE_LOCK;
             if (shared && !g.holdersComplete(w.resource())) certainty = Certainty.LIKELY;
             for (Edge h : g.holdersOf(w.resource())) {
-                if (cycle.contains(h.thread())) {
+                if (inCycleSet.contains(h.thread())) {
                     inCycle = true;
                     edges.add(h);
                     certainty = certainty.and(h.certainty());

@@ -8,8 +8,10 @@ import dev.knot.model.ResourceKind;
 import dev.knot.model.ThreadNode;
 import dev.knot.model.WaitGraph;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Every worker of a bounded pool is blocked waiting for work or units that only that same pool can provide:
@@ -39,6 +41,7 @@ final class StarvationRule implements Rule {
         if (workers.size() < 2 || claimed.any(workers)) return null;
         List<Edge> waits = new ArrayList<>();
         List<Edge> proofs = new ArrayList<>();
+        Set<ThreadNode> workerSet = new HashSet<>(workers);
         for (ThreadNode w : workers) {
             if (!g.stuck(w)) return null; // an idle or running worker could still pick the queued tasks up
             Edge e = g.waitOf(w);
@@ -47,7 +50,7 @@ final class StarvationRule implements Rule {
             for (Edge u : g.unblockers(e.resource())) {
                 // only a live proof that the awaited task is queued for this same pool keeps the claim
                 if (u.certainty() != Certainty.CERTAIN || u.type() != Edge.Type.CAN_BE_RELEASED_BY
-                        || !workers.contains(u.thread())) {
+                        || !workerSet.contains(u.thread())) {
                     return null;
                 }
                 proofs.add(u);
@@ -59,7 +62,7 @@ final class StarvationRule implements Rule {
         // Tasks running outside this pool could complete what the workers wait for.
         List<ThreadNode> outside = new ArrayList<>();
         for (ThreadNode t : g.activeThreads()) {
-            if (!workers.contains(t)) outside.add(t);
+            if (!workerSet.contains(t)) outside.add(t);
         }
         boolean futures = waits.stream().allMatch(e -> e.resource().kind() == ResourceKind.FUTURE
                 || e.resource().kind() == ResourceKind.COMPLETABLE_FUTURE);

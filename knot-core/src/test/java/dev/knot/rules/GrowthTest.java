@@ -105,4 +105,29 @@ class GrowthTest {
         assertTrue(json.toString().contains("\"count\" : 999"), "collapsed edge with its count");
         assertTrue(json.toString().contains("\"blocked-999\""), "every waiter is named in the JSON");
     }
+
+    /** A holder parked without a blocker while N-1 threads are BLOCKED on its monitor: each waiter may release it. */
+    private static Report parkedHolder(int n) {
+        MiniDump d = new MiniDump("25.0.3+9-LTS");
+        d.thread("holder", "WAITING (parking)", List.of("at jdk.internal.misc.Unsafe.park(java.base@25.0.3/Native Method)",
+                "at java.util.concurrent.locks.LockSupport.park(java.base@25.0.3/LockSupport.java:371)",
+                "at app.Holder.run(Holder.java:7)", "- locked <" + MONITOR + "> (a app.Dock)",
+                "at java.lang.Thread.run(java.base@25.0.3/Thread.java:1474)"));
+        for (int i = 1; i < n; i++) d.thread("blocked-" + i, "BLOCKED (on object monitor)", MiniDump.blockedOn(MONITOR, "app.Dock"));
+        return d.analyze();
+    }
+
+    @Test
+    void inferredReleasersOfOneParkCollapseToo() {
+        Report large = parkedHolder(1_000);
+        assertEquals(Kind.DEADLOCK, large.findings().get(0).kind());
+        StringWriter json = new StringWriter();
+        new JsonRenderer().render(large, json);
+        long edges = json.toString().split("\"relation\"", -1).length - 1;
+        // the park, the held monitor, 999 blocked waits and 999 inferred releasers: four groups
+        assertTrue(edges <= 6, edges + " edges rendered for 999 identical waiters");
+        int[] s = sizes(parkedHolder(100));
+        int[] l = sizes(large);
+        for (int i = 0; i < 3; i++) assertTrue(l[i] <= 12L * s[i], "report " + i + ": " + s[i] + " -> " + l[i]);
+    }
 }
