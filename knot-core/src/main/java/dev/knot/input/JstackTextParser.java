@@ -156,6 +156,7 @@ final class JstackTextParser {
         private StackFrame frame;                // the last frame, without its locks (shared through the cache)
         private final FrameCache cache = new FrameCache();
         private final Stacks stacks = new Stacks();
+        private final Map<LockedFrame, StackFrame> lockedFrames = new HashMap<>();
         private boolean inOwnable;
         private DumpedThread.Builder mounted;     // virtual thread mounted on the current carrier
         private int skippedLines;
@@ -616,7 +617,16 @@ final class JstackTextParser {
             if (frame == null) return;
             StackFrame f = frame;
             if (frameLocks != null && !frameLocks.isEmpty()) {
-                f = new StackFrame(f.className(), f.method(), f.module(), f.file(), f.line(), f.nativeMethod(), frameLocks, f.text());
+                // Shared too when the lock lines are the same: 10,000 threads queued on one lock then have one
+                // stack, and the model walks it once (Stacks, dev.knot.model.StackMemo).
+                LockedFrame k = new LockedFrame(f, frameLocks);
+                StackFrame known = lockedFrames.get(k);
+                if (known == null) {
+                    known = new StackFrame(f.className(), f.method(), f.module(), f.file(), f.line(), f.nativeMethod(),
+                            frameLocks, f.text());
+                    if (lockedFrames.size() < Stacks.MAX) lockedFrames.put(k, known);
+                }
+                f = known;
             }
             frames.add(f);
             frame = null;
@@ -655,6 +665,19 @@ final class JstackTextParser {
      * list: thousands of threads of a pool or a parked crowd then carry one stack, and the model recognises stacks
      * it has already read by identity instead of walking them again (see dev.knot.model.StackMemo).
      */
+    /** A frame from the cache (by identity) with the lock lines printed under it (by value). */
+    private record LockedFrame(StackFrame frame, List<LockLine> locks) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof LockedFrame k && k.frame == frame && k.locks.equals(locks);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * System.identityHashCode(frame) + locks.hashCode();
+        }
+    }
+
     static final class Stacks {
         private final Map<Key, List<StackFrame>> seen = new HashMap<>();
 
@@ -668,7 +691,7 @@ final class JstackTextParser {
             return s;
         }
 
-        private static final int MAX = 1 << 16;
+        static final int MAX = 1 << 16;
 
         /** A stack by the identity of its frames. */
         private static final class Key {
