@@ -27,12 +27,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * <tr><td>rlock</td><td>N-1 threads queued on one ReentrantLock that one thread holds while parked; contention</td></tr>
  * <tr><td>pairs</td><td>N/2 two-thread deadlocks over distinct monitors; N/2 deadlock findings</td></tr>
  * <tr><td>pool</td><td>a fixed pool of 4 workers, each waiting on a latch, with N tasks queued behind them</td></tr>
+ * <tr><td>futures</td><td>a fixed pool of 4 workers, each waiting on a Future of a task queued behind it, and N
+ * threads each waiting on a Future of its own task queued behind those; starvation</td></tr>
  * <tr><td>vsemaphore</td><td>N virtual threads waiting on one Semaphore without permits (JDK 21+)</td></tr>
  * </table>
  */
 public final class ScaleShapes {
 
-    static final List<String> SHAPES = List.of("parked", "latch", "monitor", "rlock", "pairs", "pool", "vsemaphore");
+    static final List<String> SHAPES = List.of("parked", "latch", "monitor", "rlock", "pairs", "pool", "futures",
+            "vsemaphore");
 
     /** Kept reachable so that nothing the threads wait on is collected. */
     private static final List<Object> KEEP = new ArrayList<>();
@@ -54,6 +57,7 @@ public final class ScaleShapes {
             case "rlock" -> rlock(n);
             case "pairs" -> pairs(n);
             case "pool" -> pool(n);
+            case "futures" -> futures(n);
             default -> virtualSemaphore(n);
         };
         for (Thread t : threads) {
@@ -199,6 +203,43 @@ public final class ScaleShapes {
         busy.await();
         for (int i = 0; i < n; i++) executor.execute(() -> KEEP.add(Thread.currentThread()));
         return pool;
+    }
+
+    private static List<Thread> futures(int n) throws InterruptedException {
+        int workers = 4;
+        List<Thread> all = java.util.Collections.synchronizedList(new ArrayList<>()); // workers start workers too
+        ThreadFactory named = r -> {
+            Thread t = new Thread(r, "futures-pool-" + all.size());
+            t.setDaemon(true);
+            all.add(t);
+            return t;
+        };
+        ExecutorService executor = Executors.newFixedThreadPool(workers, named);
+        KEEP.add(executor);
+        CountDownLatch busy = new CountDownLatch(workers);
+        for (int i = 0; i < workers; i++) {
+            executor.execute(() -> {
+                java.util.concurrent.Future<?> inner = executor.submit(() -> KEEP.add(Thread.currentThread()));
+                busy.countDown();
+                try {
+                    inner.get();
+                } catch (Exception e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        busy.await();
+        for (int i = 0; i < n; i++) {
+            java.util.concurrent.Future<?> task = executor.submit(() -> KEEP.add(Thread.currentThread()));
+            all.add(start("future-waiter-" + i, () -> {
+                try {
+                    task.get();
+                } catch (Exception e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
+        return new ArrayList<>(all);
     }
 
     private static List<Thread> virtualSemaphore(int n) throws Exception {

@@ -46,6 +46,7 @@ public final class LiveSnapshot {
     private final List<LiveFact> facts = new ArrayList<>();
     private final Map<String, DumpedThread.Builder> byId = new LinkedHashMap<>();
     private final Reflect reflect = new Reflect(warnings);
+    private final Map<Object, Map<Object, Integer>> queuePositions = new IdentityHashMap<>();
     private final java.util.function.Consumer<String> phases;
 
     /** More live facts about the threads, e.g. from the tracking agent (knot-track). */
@@ -472,8 +473,9 @@ public final class LiveSnapshot {
             return;
         }
         for (Map.Entry<Object, List<Thread>> p : pools.entrySet()) {
-            int position = reflect.queuePosition(p.getKey(), task);
-            if (position < 0) continue;
+            // a walk per awaited task would cost tasks x queue length (10,000 threads awaiting queued futures)
+            Integer position = queuePositions.computeIfAbsent(p.getKey(), reflect::queuePositions).get(task);
+            if (position == null) continue;
             for (Thread w : p.getValue()) {
                 facts.add(new LiveFact(LiveFact.Kind.QUEUED_FOR, bid, Long.toString(w.getId()), "the task is queued in "
                         + name(p.getKey()) + " at position " + (position + 1) + "; only its " + p.getValue().size()

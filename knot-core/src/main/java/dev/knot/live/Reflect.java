@@ -160,15 +160,14 @@ final class Reflect {
     }
 
     /** Position of task in the pool's work queue, -1 if absent or unknown. */
-    int queuePosition(Object pool, Object task) {
+    /** Position of each task in a pool's queue, by identity: one walk for all the tasks threads wait on. */
+    Map<Object, Integer> queuePositions(Object pool) {
+        Map<Object, Integer> out = new java.util.IdentityHashMap<>();
         Object queue = field(pool, "workQueue", Object.class);
-        if (queue == null) return -1;
+        if (queue == null) return out;
         int i = 0;
-        for (Object item : items(queue)) {
-            if (item == task) return i;
-            i++;
-        }
-        return -1;
+        for (Object item : items(queue)) out.putIfAbsent(item, i++);
+        return out;
     }
 
     private int queueSize(Object queue) {

@@ -27,7 +27,10 @@ public final class HtmlRenderer {
         } else {
             out.println("<p><b>" + esc(TextRenderer.summaryLine(report)) + "</b></p>");
         }
-        for (Finding f : report.findings()) finding(f, out);
+        for (FindingGroups.Group g : FindingGroups.of(report.findings())) {
+            finding(g.first(), out);
+            if (!g.others().isEmpty()) out.println("<p class=\"c\">" + esc(FindingGroups.others(g, 50)) + "</p>");
+        }
         out.println("</body></html>");
         out.flush();
     }

@@ -37,9 +37,10 @@ public final class TextRenderer {
             return;
         }
         int n = 0;
-        for (Finding f : report.findings()) {
+        for (FindingGroups.Group g : FindingGroups.of(report.findings())) {
             if (n++ > 0) out.println();
-            finding(f, out);
+            finding(g.first(), out);
+            if (!g.others().isEmpty()) out.println("  " + bold("Same shape:") + " " + FindingGroups.others(g, 10));
         }
         out.println();
         out.println(summaryLine(report));

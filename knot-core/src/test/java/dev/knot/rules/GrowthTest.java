@@ -130,4 +130,49 @@ class GrowthTest {
         int[] l = sizes(large);
         for (int i = 0; i < 3; i++) assertTrue(l[i] <= 12L * s[i], "report " + i + ": " + s[i] + " -> " + l[i]);
     }
+
+    /** N two-thread deadlocks from the same code over distinct locks. */
+    private static Report pairs(int n) {
+        MiniDump d = new MiniDump("25.0.3+9-LTS");
+        for (int p = 0; p < n; p++) {
+            String a = String.format("0x%016x", 0x10000L + 2 * p);
+            String b = String.format("0x%016x", 0x10001L + 2 * p);
+            d.thread("pair-" + p + "-ab", "BLOCKED (on object monitor)", MiniDump.blockedOn(b, "app.Lock", a));
+            d.thread("pair-" + p + "-ba", "BLOCKED (on object monitor)", MiniDump.blockedOn(a, "app.Lock", b));
+        }
+        return d.analyze();
+    }
+
+    @Test
+    void findingsOfOneShapeAreToldOnceForPeopleAndKeptApartInJson() {
+        Report large = pairs(1_000);
+        assertEquals(1_000, large.findings().size());
+        StringWriter text = new StringWriter();
+        new TextRenderer(false).render(large, new PrintWriter(text, true));
+        String t = text.toString();
+        assertEquals(1, t.split("DEADLOCK \\(certain\\)", -1).length - 1, "one story for the 1,000 alike: " + t);
+        assertTrue(t.contains("999 more findings of this same shape"), t);
+        assertTrue(t.contains("Hang found: 1000 deadlock"), "the summary still counts all of them: " + t);
+        int[] s = sizes(pairs(100));
+        int[] l = sizes(large);
+        assertTrue(l[0] <= 2L * s[0], "text " + s[0] + " -> " + l[0]);
+        assertTrue(l[2] <= 2L * s[2], "html " + s[2] + " -> " + l[2]);
+        StringWriter json = new StringWriter();
+        new JsonRenderer().render(large, json);
+        assertTrue(json.toString().contains("\"pair-999-ba\""), "JSON keeps every finding");
+        // a deadlock of another shape (other code) is told on its own
+        MiniDump d = new MiniDump("25.0.3+9-LTS");
+        d.thread("x", "BLOCKED (on object monitor)", otherSite("0x0000000000000b02", "0x0000000000000b01"));
+        d.thread("y", "BLOCKED (on object monitor)", otherSite("0x0000000000000b01", "0x0000000000000b02"));
+        d.thread("p", "BLOCKED (on object monitor)", MiniDump.blockedOn("0x0000000000000c02", "app.Lock", "0x0000000000000c01"));
+        d.thread("q", "BLOCKED (on object monitor)", MiniDump.blockedOn("0x0000000000000c01", "app.Lock", "0x0000000000000c02"));
+        StringWriter two = new StringWriter();
+        new TextRenderer(false).render(d.analyze(), new PrintWriter(two, true));
+        assertEquals(2, two.toString().split("DEADLOCK \\(certain\\)", -1).length - 1, two.toString());
+    }
+
+    private static List<String> otherSite(String waitFor, String held) {
+        return List.of("at app.Other.move(Other.java:5)", "- waiting to lock <" + waitFor + "> (a app.Lock)",
+                "- locked <" + held + "> (a app.Lock)", "at java.lang.Thread.run(java.base@25.0.3/Thread.java:1474)");
+    }
 }
