@@ -1,6 +1,7 @@
 package dev.knot.junit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -12,6 +13,7 @@ import dev.knot.junit.examples.Cleanup;
 import dev.knot.junit.examples.DeadlockExamples;
 import dev.knot.junit.examples.HealthyExamples;
 import dev.knot.junit.examples.LeakExamples;
+import dev.knot.junit.examples.LockDeadlockExamples;
 import dev.knot.junit.examples.StarvationExamples;
 import dev.knot.junit.examples.SwallowedExceptionExamples;
 import java.util.LinkedHashMap;
@@ -55,7 +57,8 @@ class ExampleSuiteTest {
                 .configurationParameter("junit.jupiter.extensions.autodetection.enabled", "true")
                 .configurationParameter(KnotConfig.THREADS_GRACE, "300 ms");
         if (classes.length == 0) {
-            kit.selectors(selectClass(DeadlockExamples.class), selectClass(StarvationExamples.class),
+            kit.selectors(selectClass(DeadlockExamples.class), selectClass(LockDeadlockExamples.class),
+                    selectClass(StarvationExamples.class),
                     selectClass(LeakExamples.class), selectClass(SwallowedExceptionExamples.class),
                     selectClass(CancelledTaskExamples.class), selectClass(AutodetectedLeakExamples.class),
                     selectClass(HealthyExamples.class));
@@ -122,6 +125,11 @@ class ExampleSuiteTest {
                 "\"knot-test DeadlockExamples.monitorDeadlock()\"", "Knot interrupted the test's");
         endsWithRerun(deadlock, "DeadlockExamples", "monitorDeadlock");
 
+        // j.u.c lock owners are known in every run mode (ThreadMXBean reports the owner of a parked-on lock)
+        String lockDeadlock = failure(r, "reentrantLockDeadlock");
+        contains(lockDeadlock, "DEADLOCK (certain)  2 threads deadlocked on locks", "\"restock\"", "\"audit\"");
+        assertFalse(lockDeadlock.contains("ORPHANED-LOCK"), lockDeadlock);
+
         String starved = failure(r, "nestedTasksStarveThePool");
         contains(starved, "STARVATION (" + (MARKERS ? "certain" : ""), "\"report-worker-1\"", "\"report-worker-2\"");
         endsWithRerun(starved, "StarvationExamples", "nestedTasksStarveThePool");
@@ -185,7 +193,7 @@ class ExampleSuiteTest {
                     "without the agent a failure inside a Future is invisible: " + r.get("submittedTaskFails"));
         }
 
-        List<String> expectedFailures = List.of("submittedTaskFails", "monitorDeadlock", "nestedTasksStarveThePool", "leaksThread", "leaksExecutor",
+        List<String> expectedFailures = List.of("submittedTaskFails", "monitorDeadlock", "reentrantLockDeadlock", "nestedTasksStarveThePool", "leaksThread", "leaksExecutor",
                 "leaksWithoutAnnotation", "cancelledDownloadKeepsRunning", "leaksVirtualThread", "backgroundThreadDies",
                 "executedTaskDies");
         for (Map.Entry<String, TestExecutionResult> e : r.entrySet()) {
