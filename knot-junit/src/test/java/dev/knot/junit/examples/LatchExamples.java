@@ -2,6 +2,7 @@ package dev.knot.junit.examples;
 
 import dev.knot.junit.Knot;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -18,7 +19,7 @@ public class LatchExamples {
     }
 
     @Test
-    @Timeout(2)
+    @Timeout(value = 3000, unit = TimeUnit.MILLISECONDS) // its own deadline: hang diagnoses of parallel examples do not pile up at one moment
     void shipmentNeverArrives() throws InterruptedException {
         Dock dock = new Dock();
         CountDownLatch docked = new CountDownLatch(1);

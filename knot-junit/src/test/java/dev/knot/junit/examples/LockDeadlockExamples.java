@@ -2,6 +2,7 @@ package dev.knot.junit.examples;
 
 import dev.knot.junit.Knot;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Timeout;
 public class LockDeadlockExamples {
 
     @Test
-    @Timeout(2)
+    @Timeout(value = 2500, unit = TimeUnit.MILLISECONDS) // its own deadline: hang diagnoses of parallel examples do not pile up at one moment
     void reentrantLockDeadlock() throws InterruptedException {
         ReentrantLock inventory = new ReentrantLock();
         ReentrantLock ledger = new ReentrantLock();
