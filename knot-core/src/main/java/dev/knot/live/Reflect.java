@@ -89,6 +89,16 @@ final class Reflect {
         return field(sync, "exclusiveOwnerThread", Thread.class);
     }
 
+    /** Whether {@link #exclusiveOwner} can read owners at all (java.util.concurrent.locks opened to Knot). */
+    boolean lockOwnersReadable() {
+        try {
+            declared(java.util.concurrent.locks.AbstractOwnableSynchronizer.class, "exclusiveOwnerThread");
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** AQS state: permits of a Semaphore, count of a CountDownLatch. */
     Integer aqsState(Object sync) {
         Number n = field(sync, "state", Number.class);

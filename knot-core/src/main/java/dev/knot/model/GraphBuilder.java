@@ -41,7 +41,8 @@ public final class GraphBuilder {
 
     private GraphBuilder(ThreadDump dump) {
         this.dump = dump;
-        this.ownersListed = dump.listsOwnableSynchronizers() || dump.format() == DumpFormat.LIVE;
+        // From what the input carries, never from its format: a live snapshot without reflection may lack them too.
+        this.ownersListed = dump.listsOwnableSynchronizers();
     }
 
     public static WaitGraph build(ThreadDump dump) {

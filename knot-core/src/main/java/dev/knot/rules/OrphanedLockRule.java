@@ -29,9 +29,8 @@ final class OrphanedLockRule implements Rule {
             Edge w = g.waitOf(t);
             if (w == null || w.timed() || !g.holdersOf(w.resource()).isEmpty()) continue;
             ResourceKind k = w.resource().kind();
-            // Without listed owners, only when no thread is running that could own it (JSON dumps list every thread).
-            boolean ownersKnownOrNobodyElse = g.ownersListed() || g.activeThreads().isEmpty()
-                    && g.dump().format() == DumpFormat.JCMD_JSON;
+            // Without listed owners, only when no thread is running that could own it (then likely, saying what is missing).
+            boolean ownersKnownOrNobodyElse = g.ownersListed() || g.activeThreads().isEmpty();
             boolean lock = k == ResourceKind.EXCLUSIVE_LOCK && ownersKnownOrNobodyElse
                     || k == ResourceKind.READ_WRITE_LOCK && w.mode() == WaitMode.READ_LOCK && g.ownersListed()
                     || k == ResourceKind.MONITOR && (w.mode() == WaitMode.LOCK);
@@ -74,10 +73,14 @@ final class OrphanedLockRule implements Rule {
                     : Story.attachHint());
         } else if (!g.ownersListed()) {
             certainty = Certainty.LIKELY;
-            story.add("this format does not list lock owners; no thread in the dump is running, and every other thread is"
+            boolean everyThreadListed = g.dump().format() == DumpFormat.JCMD_JSON || g.live() && !hidesVirtual;
+            story.add("this input does not list lock owners; no thread in it is running, and every other thread is"
                     + " idle or waiting for something else");
-            why = "The owner is not shown. The dump lists every thread, platform and virtual, and none is running code that"
-                    + " could be inside the lock: most likely its owner ended without unlocking.";
+            why = "The owner is not shown. " + (everyThreadListed
+                    ? "The dump lists every thread, platform and virtual, and none"
+                    : "No thread in the dump") + " is running code that could be inside the lock: most likely its owner"
+                    + " ended (or went idle) without unlocking" + (everyThreadListed ? "." : ", or it is a thread the dump"
+                    + " does not show (an unmounted virtual thread).");
             missing.add("take `jstack -l <pid>` (lists lock owners) or " + Story.attachHint());
         } else {
             boolean noVirtualThreads = !hidesVirtual && (g.live() || g.dump().format() == DumpFormat.JSTACK);

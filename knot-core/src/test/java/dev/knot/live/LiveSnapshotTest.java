@@ -10,7 +10,9 @@ import dev.knot.findings.Report;
 import dev.knot.input.DumpReader;
 import dev.knot.input.ThreadDump;
 import dev.knot.model.Certainty;
+import dev.knot.input.WithoutEvidence;
 import dev.knot.rules.Analyzer;
+import dev.knot.rules.EvidenceTest;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -106,6 +108,7 @@ class LiveSnapshotTest {
         assertEquals("self-deadlock", f.kind().jsonName());
         assertEquals(Certainty.CERTAIN, f.certainty(), f.story().toString());
         assertTrue(f.story().get(0).contains("holds the read lock"), f.story().toString());
+        EvidenceTest.assertDropsWithout(LiveSnapshot.take("this JVM"), WithoutEvidence.LIVE_FACTS, "live-upgrader");
     }
 
     @Test
@@ -123,6 +126,7 @@ class LiveSnapshotTest {
         assertEquals("self-deadlock", f.kind().jsonName());
         assertEquals(Certainty.CERTAIN, f.certainty(), f.story().toString());
         assertTrue(String.join("\n", f.story()).contains("queued in"), f.story().toString());
+        EvidenceTest.assertDropsWithout(LiveSnapshot.take("this JVM"), WithoutEvidence.LIVE_FACTS, "live-single-worker");
     }
 
     @Test
@@ -157,6 +161,7 @@ class LiveSnapshotTest {
         assertEquals("starvation", f.kind().jsonName());
         assertEquals(Certainty.CERTAIN, f.certainty(), f.story().toString());
         assertEquals(Set.of("live-starved-1", "live-starved-2"), Set.copyOf(f.threads()));
+        EvidenceTest.assertDropsWithout(LiveSnapshot.take("this JVM"), WithoutEvidence.LIVE_FACTS, "live-starved-1");
     }
 
     @Test
@@ -170,6 +175,7 @@ class LiveSnapshotTest {
         Finding f = finding(analyzeNow(), x -> x.threads().contains("live-orphan-waiter"));
         assertEquals("orphaned-lock", f.kind().jsonName());
         assertEquals(Certainty.CERTAIN, f.certainty(), f.why());
+        EvidenceTest.assertDropsWithout(LiveSnapshot.take("this JVM"), WithoutEvidence.LOCK_OWNERS, "live-orphan-waiter");
     }
 
     @Test

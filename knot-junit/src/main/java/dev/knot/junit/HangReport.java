@@ -14,6 +14,7 @@ import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** Knot's diagnosis of a test that ran out of time: the findings that involve the test's threads. */
@@ -37,6 +38,8 @@ final class HangReport {
         Set<String> ids = new HashSet<>();
         for (Thread t : testThreads) ids.add(Long.toString(t.getId()));
         ThreadDump dump = unique(LiveSnapshot.take("the test JVM"), ids);
+        Map<Long, Long> waitedCounts = WaitChain.waitedCounts(testThreads);
+        long countedAt = System.nanoTime();
         Report all = Analyzer.analyze(List.of(dump));
         List<Finding> ours = involving(all, dump, ids);
         String setAside = null;
@@ -53,9 +56,14 @@ final class HangReport {
             }
         }
         StringBuilder s = new StringBuilder();
-        if (ours.isEmpty()) {
+        List<String> chain = ours.isEmpty() ? WaitChain.explain(dump, testThreads, waitedCounts, countedAt) : List.of();
+        if (ours.isEmpty() && chain.isEmpty()) {
             s.append("Knot found no deadlock, starvation or other hang among the test's threads (it may be slow, or wait for"
                     + " something outside this JVM).");
+        } else if (ours.isEmpty()) {
+            // no hang kind applies, but the test still waits on something: say what, and who holds it up
+            s.append("WAITING  no deadlock, starvation or other hang kind applies; what the test's threads wait for:");
+            for (String l : chain) s.append("\n    ").append(l);
         } else {
             StringWriter w = new StringWriter();
             new TextRenderer(false).render(new Report(all.dumps(), ours, List.of()), new PrintWriter(w));

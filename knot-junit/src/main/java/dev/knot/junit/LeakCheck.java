@@ -103,6 +103,11 @@ final class LeakCheck {
         return out;
     }
 
+    /** Threads a hang report already named (they stay stuck): never reported again by a later check. */
+    static void explained(List<Thread> threads) {
+        SEEN.addAll(threads);
+    }
+
     /** By its stack: this test's (true), another running test's (false), or cannot tell (null). */
     private static Boolean owns(TestMark mark, List<TestMark> rivals, StackTraceElement[] st) {
         boolean sameClassRival = rivals.stream().anyMatch(r -> r.testClass == mark.testClass);

@@ -198,9 +198,29 @@ final class Threads {
             return true;
         }
         if (t instanceof ForkJoinWorkerThread fj && fj.getPool() == ForkJoinPool.commonPool()) return true;
-        ThreadGroup g = t.getThreadGroup();
-        if (g != null && (g.getParent() == null || g.getName().equals("InnocuousThreadGroup"))) return true;
+        // every virtual thread reports the JDK's "VirtualThreads" group, whoever started it
+        if (!isVirtual(t) && jdkGroup(t.getThreadGroup())) return true;
         return BENIGN.matcher(t.getName()).matches();
+    }
+
+    /** The application's top thread group (a child of the system group, normally "main"). */
+    private static final ThreadGroup APPLICATION_ROOT = applicationRoot();
+
+    private static ThreadGroup applicationRoot() {
+        ThreadGroup g = Thread.currentThread().getThreadGroup();
+        while (g != null && g.getParent() != null && g.getParent().getParent() != null) g = g.getParent();
+        return g;
+    }
+
+    /**
+     * A group the JDK made for its own threads: the system group, or one of its other children (InnocuousThreadGroup,
+     * the virtual-thread scheduler's CarrierThreads, which also holds its lazily started "…-delayScheduler"). A pool
+     * the application creates puts its threads in the creator's group, under the application's root.
+     */
+    static boolean jdkGroup(ThreadGroup g) {
+        if (g == null) return false;
+        if (g.getParent() == null) return true;
+        return g.getParent().getParent() == null && g != APPLICATION_ROOT;
     }
 
     /** The executor a worker thread serves: a ForkJoinPool (public API), or a ThreadPoolExecutor (reflection). */

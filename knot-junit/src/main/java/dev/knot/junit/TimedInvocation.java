@@ -159,6 +159,7 @@ final class TimedInvocation {
                 // not permitted: leave it
             }
         }
+        LeakCheck.explained(threads); // the hang explains them: the class's leak check must not report them again
         s.append("\nKnot interrupted the test's ").append(n).append(n == 1 ? " thread." : " threads.");
         s.append('\n').append(Rerun.line(context));
         return s.toString();

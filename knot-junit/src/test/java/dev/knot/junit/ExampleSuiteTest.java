@@ -1,6 +1,7 @@
 package dev.knot.junit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -11,7 +12,9 @@ import dev.knot.junit.examples.CancelledTaskExamples;
 import dev.knot.junit.examples.Cleanup;
 import dev.knot.junit.examples.DeadlockExamples;
 import dev.knot.junit.examples.HealthyExamples;
+import dev.knot.junit.examples.LatchExamples;
 import dev.knot.junit.examples.LeakExamples;
+import dev.knot.junit.examples.LockDeadlockExamples;
 import dev.knot.junit.examples.StarvationExamples;
 import dev.knot.junit.examples.SwallowedExceptionExamples;
 import java.util.LinkedHashMap;
@@ -55,7 +58,9 @@ class ExampleSuiteTest {
                 .configurationParameter("junit.jupiter.extensions.autodetection.enabled", "true")
                 .configurationParameter(KnotConfig.THREADS_GRACE, "300 ms");
         if (classes.length == 0) {
-            kit.selectors(selectClass(DeadlockExamples.class), selectClass(StarvationExamples.class),
+            kit.selectors(selectClass(DeadlockExamples.class), selectClass(LockDeadlockExamples.class),
+                    selectClass(LatchExamples.class),
+                    selectClass(StarvationExamples.class),
                     selectClass(LeakExamples.class), selectClass(SwallowedExceptionExamples.class),
                     selectClass(CancelledTaskExamples.class), selectClass(AutodetectedLeakExamples.class),
                     selectClass(HealthyExamples.class));
@@ -122,6 +127,25 @@ class ExampleSuiteTest {
                 "\"knot-test DeadlockExamples.monitorDeadlock()\"", "Knot interrupted the test's");
         endsWithRerun(deadlock, "DeadlockExamples", "monitorDeadlock");
 
+        // j.u.c lock owners are known in every run mode (ThreadMXBean reports the owner of a parked-on lock)
+        String lockDeadlock = failure(r, "reentrantLockDeadlock");
+        contains(lockDeadlock, "DEADLOCK (certain)  2 threads deadlocked on locks", "\"restock\"", "\"audit\"");
+        assertFalse(lockDeadlock.contains("ORPHANED-LOCK"), lockDeadlock);
+
+        // no hang kind applies: the chain from the test's wait to a holder sleeping in a loop
+        String latch = failure(r, "shipmentNeverArrives");
+        contains(latch, "WAITING  no deadlock, starvation or other hang kind applies; what the test's threads wait for:",
+                "\"knot-test LatchExamples.shipmentNeverArrives()\" waits on CountDownLatch",
+                "at dev.knot.junit.examples.LatchExamples.shipmentNeverArrives(LatchExamples.java:",
+                "which thread would count it down is not recorded; the test's other threads:",
+                "\"shipper\" waits to lock LatchExamples$Dock", "at dev.knot.junit.examples.LatchExamples.ship(LatchExamples.java:",
+                "held by \"dock-holder\", locked in frame dev.knot.junit.examples.LatchExamples.holdDock(LatchExamples.java:",
+                "\"dock-holder\" is now TIMED_WAITING in java.lang.Thread.sleep",
+                "at dev.knot.junit.examples.LatchExamples.holdDock(LatchExamples.java:",
+                "): sleeping in a loop (it woke and slept again");
+        assertFalse(latch.contains("found no deadlock"), latch);
+        endsWithRerun(latch, "LatchExamples", "shipmentNeverArrives");
+
         String starved = failure(r, "nestedTasksStarveThePool");
         contains(starved, "STARVATION (" + (MARKERS ? "certain" : ""), "\"report-worker-1\"", "\"report-worker-2\"");
         endsWithRerun(starved, "StarvationExamples", "nestedTasksStarveThePool");
@@ -185,7 +209,7 @@ class ExampleSuiteTest {
                     "without the agent a failure inside a Future is invisible: " + r.get("submittedTaskFails"));
         }
 
-        List<String> expectedFailures = List.of("submittedTaskFails", "monitorDeadlock", "nestedTasksStarveThePool", "leaksThread", "leaksExecutor",
+        List<String> expectedFailures = List.of("submittedTaskFails", "monitorDeadlock", "reentrantLockDeadlock", "shipmentNeverArrives", "nestedTasksStarveThePool", "leaksThread", "leaksExecutor",
                 "leaksWithoutAnnotation", "cancelledDownloadKeepsRunning", "leaksVirtualThread", "backgroundThreadDies",
                 "executedTaskDies");
         for (Map.Entry<String, TestExecutionResult> e : r.entrySet()) {

@@ -58,7 +58,10 @@ class ScenarioTest {
     @Test
     void knotsOwnDefaultTimeout() {
         String m = failure(run(Scenarios.WithoutJUnitTimeout.class, KnotConfig.TIMEOUT_DEFAULT, "600 ms"), "waits");
-        contains(m, "did not finish within 600 ms (knot.timeout.default=600 ms)", "Knot found no deadlock, starvation or other hang",
+        contains(m, "did not finish within 600 ms (knot.timeout.default=600 ms)",
+                "WAITING  no deadlock, starvation or other hang kind applies; what the test's threads wait for:",
+                "\"knot-test Scenarios.WithoutJUnitTimeout.waits()\" waits on CountDownLatch",
+                "which thread would count it down is not recorded; the test started no other thread",
                 "\"knot-test Scenarios.WithoutJUnitTimeout.waits()\" WAITING in");
     }
 
