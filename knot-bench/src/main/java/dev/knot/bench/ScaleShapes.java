@@ -61,7 +61,13 @@ public final class ScaleShapes {
             default -> virtualSemaphore(n);
         };
         for (Thread t : threads) {
-            while (t.getState() != Thread.State.WAITING && t.getState() != Thread.State.BLOCKED) Thread.sleep(1);
+            while (t.getState() != Thread.State.WAITING && t.getState() != Thread.State.BLOCKED) {
+                if (t.getState() == Thread.State.TERMINATED) {
+                    System.err.println("ScaleShapes: " + t.getName() + " ended: the shape did not form");
+                    System.exit(70);
+                }
+                Thread.sleep(1);
+            }
         }
         System.out.println("READY " + ProcessHandle.current().pid());
         System.out.flush();
@@ -219,9 +225,11 @@ public final class ScaleShapes {
         CountDownLatch busy = new CountDownLatch(workers);
         for (int i = 0; i < workers; i++) {
             executor.execute(() -> {
-                java.util.concurrent.Future<?> inner = executor.submit(() -> KEEP.add(Thread.currentThread()));
                 busy.countDown();
                 try {
+                    // every worker is in such a task before the first inner task is queued: none is left to run it
+                    busy.await();
+                    java.util.concurrent.Future<?> inner = executor.submit(() -> KEEP.add(Thread.currentThread()));
                     inner.get();
                 } catch (Exception e) {
                     Thread.currentThread().interrupt();
