@@ -28,6 +28,14 @@ public record StackFrame(String className, String method, String module, String 
         return className + "." + method;
     }
 
+    /** What {@link #location} prints, as a key that needs no string built: grouping 10,000 waits by site. */
+    public record Site(String className, String method, String file, int line, boolean nativeMethod) {
+    }
+
+    public Site site() {
+        return new Site(className, method, file, line, nativeMethod);
+    }
+
     /** {@code Class.method(File.java:12)} as a human would cite it. */
     public String location() {
         String where;

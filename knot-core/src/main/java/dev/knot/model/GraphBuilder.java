@@ -394,13 +394,16 @@ public final class GraphBuilder {
                 continue;
             }
             for (Edge h : certainHolds.getOrDefault(w.thread(), List.of())) {
-                for (Edge b : waitsOn.getOrDefault(h.resource(), List.of())) {
+                List<Edge> behind = waitsOn.getOrDefault(h.resource(), List.of());
+                if (behind.isEmpty()) continue;
+                // worded without the edge's own thread, so that identical edges render as one group (and made once)
+                List<String> why = List.of("blocked on " + h.resource().label() + ", held by \"" + w.thread().name()
+                        + "\" while it waits: the thread that would release " + w.resource().label()
+                        + " is most likely among such threads");
+                for (Edge b : behind) {
                     if (b.thread() == w.thread()) continue;
                     added.add(new Edge(Edge.Type.CAN_BE_RELEASED_BY, b.thread(), w.resource(), null, false, Certainty.LIKELY,
-                            // worded without the edge's own thread, so that identical edges render as one group
-                            b.site(), List.of("blocked on " + h.resource().label() + ", held by \""
-                                    + w.thread().name() + "\" while it waits: the thread that would release "
-                                    + w.resource().label() + " is most likely among such threads")));
+                            b.site(), why));
                 }
             }
         }

@@ -21,7 +21,7 @@ final class EdgeGroups {
     record Group(Edge edge, List<String> threads) {
     }
 
-    private record Key(Edge.Type type, Object resource, Object mode, boolean timed, Object certainty, String site,
+    private record Key(Edge.Type type, Object resource, Object mode, boolean timed, Object certainty, Object site,
                        List<String> evidence) {
     }
 
@@ -43,7 +43,7 @@ final class EdgeGroups {
         Set<Pair> seen = new HashSet<>(); // a thread listed twice in one group (an edge repeated) is named once
         for (Edge e : edges) {
             Key k = new Key(e.type(), e.resource(), e.mode(), e.timed(), e.certainty(),
-                    e.site() == null ? null : e.site().location(), e.evidence());
+                    e.site() == null ? null : e.site().site(), e.evidence());
             Group g = groups.get(k);
             if (g == null) {
                 g = new Group(e, new ArrayList<>(1));

@@ -22,7 +22,7 @@ final class FindingGroups {
     }
 
     private record EdgeShape(Edge.Type type, Object kind, String typeName, Object mode, boolean timed, Object certainty,
-                             String site) {
+                             Object site) {
     }
 
     private record Shape(Object kind, Object certainty, List<EdgeShape> edges) {
@@ -34,7 +34,7 @@ final class FindingGroups {
             List<EdgeShape> edges = new ArrayList<>(f.edges().size());
             for (Edge e : f.edges()) {
                 edges.add(new EdgeShape(e.type(), e.resource().kind(), e.resource().typeName(), e.mode(), e.timed(),
-                        e.certainty(), e.site() == null ? null : e.site().location()));
+                        e.certainty(), e.site() == null ? null : e.site().site()));
             }
             // a finding without edges says nothing comparable: never merged
             Shape s = edges.isEmpty() ? null : new Shape(f.kind(), f.certainty(), edges);

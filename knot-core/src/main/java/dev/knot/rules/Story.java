@@ -28,13 +28,13 @@ final class Story {
      * {@code maxLines} lines and then how many threads more: 10,000 waiters stay readable.
      */
     /** What makes two waits one story line (a Resource compares by identity). */
-    private record SameWait(dev.knot.model.WaitMode mode, dev.knot.model.Resource resource, String site) {
+    private record SameWait(dev.knot.model.WaitMode mode, dev.knot.model.Resource resource, Object site) {
     }
 
     static List<String> waitsGrouped(List<Edge> waits, int maxLines) {
         java.util.Map<SameWait, List<Edge>> same = new java.util.LinkedHashMap<>();
         for (Edge w : waits) {
-            SameWait key = new SameWait(w.mode(), w.resource(), w.site() == null ? "" : w.site().location());
+            SameWait key = new SameWait(w.mode(), w.resource(), w.site() == null ? null : w.site().site());
             same.computeIfAbsent(key, k -> new ArrayList<>()).add(w);
         }
         List<String> out = new ArrayList<>();
@@ -101,9 +101,9 @@ final class Story {
 
     static String list(List<ThreadNode> ts) {
         List<String> q = new ArrayList<>();
-        for (ThreadNode t : ts) q.add(quote(t));
-        if (q.size() <= 6) return String.join(", ", q);
-        return String.join(", ", q.subList(0, 6)) + " and " + (q.size() - 6) + " more";
+        for (int i = 0; i < ts.size() && i < 6; i++) q.add(quote(ts.get(i))); // 6 named, however many there are
+        if (ts.size() <= 6) return String.join(", ", q);
+        return String.join(", ", q) + " and " + (ts.size() - 6) + " more";
     }
 
     static String where(StackFrame f) {
