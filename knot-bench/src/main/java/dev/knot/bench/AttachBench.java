@@ -122,19 +122,8 @@ public final class AttachBench {
                 work.resolve("jstack.txt"), 0, 0);
     }
 
-    /** Wall time of one run in ns; its exit code must be one of the two given. */
     private long time(ProcessBuilder pb, Path out, int okA, int okB) throws IOException, InterruptedException {
-        Path err = work.resolve("stderr.txt");
-        pb.redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-        long t0 = System.nanoTime();
-        int code = pb.start().waitFor();
-        long t = System.nanoTime() - t0;
-        if (code != okA && code != okB) {
-            throw new IllegalStateException(String.join(" ", pb.command()) + " exited " + code + ": "
-                    + Files.readString(err, StandardCharsets.ISO_8859_1).strip());
-        }
-        return t;
+        return Runs.time(pb, out, work.resolve("stderr.txt"), okA, okB);
     }
 
     private static void print(String label, long[] t) {
@@ -147,8 +136,6 @@ public final class AttachBench {
     }
 
     private static long median(long[] t) {
-        long[] s = t.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+        return Runs.median(t);
     }
 }

@@ -153,18 +153,7 @@ public final class ScaleBench {
 
     /** Wall time of one run in ns; it must exit 0 or {@code alsoOk}. */
     private long time(ProcessBuilder pb, Path out, int alsoOk) throws IOException, InterruptedException {
-        Path err = work.resolve("stderr.txt");
-        pb.redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-        long t0 = System.nanoTime();
-        int code = pb.start().waitFor();
-        long t = System.nanoTime() - t0;
-        if (code != 0 && code != alsoOk) {
-            String why = Files.readString(err, StandardCharsets.ISO_8859_1).strip();
-            throw new IllegalStateException(pb.command().get(0) + " " + pb.command().get(1) + " exited " + code + ": "
-                    + (why.length() > 200 ? why.substring(0, 200) + "..." : why));
-        }
-        return t;
+        return Runs.time(pb, out, work.resolve("stderr.txt"), 0, alsoOk);
     }
 
     private static int feature(Path jdk) throws IOException {
@@ -191,8 +180,6 @@ public final class ScaleBench {
     }
 
     private static long median(long[] t) {
-        long[] s = t.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+        return Runs.median(t);
     }
 }

@@ -183,18 +183,24 @@ public final class ScaleShapes {
         }
     }
 
+    /** A fixed pool of daemon workers named {@code prefix0, prefix1, …}, each added to {@code workers} when made. */
+    private static ExecutorService fixedPool(String prefix, int size, List<Thread> workers) {
+        ThreadFactory named = r -> {
+            Thread t = new Thread(r, prefix + workers.size());
+            t.setDaemon(true);
+            workers.add(t);
+            return t;
+        };
+        ExecutorService executor = Executors.newFixedThreadPool(size, named);
+        KEEP.add(executor);
+        return executor;
+    }
+
     private static List<Thread> pool(int n) throws InterruptedException {
         int workers = 4;
         CountDownLatch never = new CountDownLatch(1);
         List<Thread> pool = new ArrayList<>();
-        ThreadFactory named = r -> {
-            Thread t = new Thread(r, "scale-pool-" + pool.size());
-            t.setDaemon(true);
-            pool.add(t);
-            return t;
-        };
-        ExecutorService executor = Executors.newFixedThreadPool(workers, named);
-        KEEP.add(executor);
+        ExecutorService executor = fixedPool("scale-pool-", workers, pool);
         CountDownLatch busy = new CountDownLatch(workers);
         for (int i = 0; i < workers; i++) {
             executor.execute(() -> {
@@ -213,15 +219,8 @@ public final class ScaleShapes {
 
     private static List<Thread> futures(int n) throws InterruptedException {
         int workers = 4;
-        List<Thread> all = java.util.Collections.synchronizedList(new ArrayList<>()); // workers start workers too
-        ThreadFactory named = r -> {
-            Thread t = new Thread(r, "futures-pool-" + all.size());
-            t.setDaemon(true);
-            all.add(t);
-            return t;
-        };
-        ExecutorService executor = Executors.newFixedThreadPool(workers, named);
-        KEEP.add(executor);
+        List<Thread> all = new ArrayList<>();
+        ExecutorService executor = fixedPool("futures-pool-", workers, all);
         CountDownLatch busy = new CountDownLatch(workers);
         for (int i = 0; i < workers; i++) {
             executor.execute(() -> {
@@ -247,7 +246,7 @@ public final class ScaleShapes {
                 }
             }));
         }
-        return new ArrayList<>(all);
+        return all;
     }
 
     private static List<Thread> virtualSemaphore(int n) throws Exception {
