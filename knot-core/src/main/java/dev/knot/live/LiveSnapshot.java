@@ -47,6 +47,8 @@ public final class LiveSnapshot {
     private final Map<String, DumpedThread.Builder> byId = new LinkedHashMap<>();
     private final Reflect reflect = new Reflect(warnings);
     private final Map<Object, Map<Object, Integer>> queuePositions = new IdentityHashMap<>();
+    /** Owners (by thread id) of the j.u.c locks platform threads are parked on, as ThreadMXBean reports them. */
+    private final List<Map.Entry<String, ObjectRef>> parkedLockOwners = new ArrayList<>();
     private final java.util.function.Consumer<String> phases;
 
     /** More live facts about the threads, e.g. from the tracking agent (knot-track). */
@@ -196,9 +198,6 @@ public final class LiveSnapshot {
         for (int i = 0; i < n; i++) out.add(arr[i]);
         return out;
     }
-
-    /** Owners (by thread id) of the j.u.c locks platform threads are parked on, as ThreadMXBean reports them. */
-    private final List<Map.Entry<String, ObjectRef>> parkedLockOwners = new ArrayList<>();
 
     /** Platform threads with monitors and the owners of the locks they are parked on, from ThreadMXBean (one safepoint). */
     private void fromThreadMxBean() {

@@ -169,7 +169,6 @@ final class Reflect {
         return "workers: " + workers + " of max " + max + (queued >= 0 ? ", queued tasks: " + queued : "");
     }
 
-    /** Position of task in the pool's work queue, -1 if absent or unknown. */
     /** Position of each task in a pool's queue, by identity: one walk for all the tasks threads wait on. */
     Map<Object, Integer> queuePositions(Object pool) {
         Map<Object, Integer> out = new java.util.IdentityHashMap<>();
