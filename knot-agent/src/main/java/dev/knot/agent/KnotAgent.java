@@ -20,7 +20,7 @@ import java.util.Map;
  * {@code FILE.tmp}, then renames it to {@code FILE}; if it cannot, it writes the one-line reason to
  * {@code FILE.err} instead, so that whoever waits for the file learns why. With {@code parts=true} (what
  * {@code knot attach} asks for) a JVM without virtual threads gets the cheaper snapshot in two parts
- * ({@link dev.knot.live.LiveParts}): the JVM's text thread dump in {@code FILE.threads} first, then the facts in
+ * ({@link dev.knot.input.LiveParts}): the JVM's text thread dump in {@code FILE.threads} first, then the facts in
  * {@code FILE}. {@code timings=true} also writes {@code FILE.timings} (for {@code knot attach --timings}).
  * Unknown keys are ignored with a warning.
  *

@@ -1,9 +1,9 @@
 package dev.knot.agent;
 
-import dev.knot.input.ThreadDump;
-import dev.knot.live.LiveParts;
+import dev.knot.snapshot.ThreadDump;
+import dev.knot.input.LiveParts;
 import dev.knot.live.LiveSnapshot;
-import dev.knot.live.SnapshotJson;
+import dev.knot.input.SnapshotJson;
 import dev.knot.live.ThreadPrint;
 import java.io.IOException;
 import java.io.Writer;

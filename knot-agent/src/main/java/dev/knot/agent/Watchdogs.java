@@ -1,6 +1,5 @@
 package dev.knot.agent;
 
-import dev.knot.live.Watchdog;
 import java.nio.file.Path;
 import java.time.Duration;
 

@@ -27,6 +27,7 @@ class WatchdogIT {
         try {
             AgentLoadIT.awaitReady(p, Duration.ofSeconds(30));
             AgentLoadIT.awaitLine(stderr, "Hang found: 1 deadlock", p);
+            AgentLoadIT.awaitLine(stderr, "has been waiting on", p); // the report is written in more than one write
             String text = Files.readString(stderr, StandardCharsets.UTF_8);
             assertTrue(text.contains("DEADLOCK (certain)") && text.contains("\"transfer-alice-to-bob\""), text);
             assertTrue(text.contains("has been waiting on"), "the age of each wait: " + text);

@@ -4,7 +4,7 @@ import dev.knot.cli.Main;
 import dev.knot.findings.Finding;
 import dev.knot.findings.Report;
 import dev.knot.input.DumpReader;
-import dev.knot.input.ThreadDump;
+import dev.knot.snapshot.ThreadDump;
 import dev.knot.render.JsonRenderer;
 import dev.knot.render.TextRenderer;
 import dev.knot.rules.Analyzer;

@@ -2,7 +2,7 @@ package dev.knot.cli;
 
 import dev.knot.findings.Report;
 import dev.knot.input.DumpReader;
-import dev.knot.input.ThreadDump;
+import dev.knot.snapshot.ThreadDump;
 import dev.knot.input.UnreadableInputException;
 import dev.knot.rules.Analyzer;
 import java.io.IOException;

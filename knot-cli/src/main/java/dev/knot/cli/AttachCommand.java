@@ -2,7 +2,7 @@ package dev.knot.cli;
 
 import dev.knot.findings.Report;
 import dev.knot.input.DumpReader;
-import dev.knot.input.ThreadDump;
+import dev.knot.snapshot.ThreadDump;
 import dev.knot.input.UnreadableInputException;
 import dev.knot.rules.Analyzer;
 import java.io.IOException;
@@ -10,7 +10,7 @@ import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.Reader;
-import dev.knot.live.LiveParts;
+import dev.knot.input.LiveParts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;

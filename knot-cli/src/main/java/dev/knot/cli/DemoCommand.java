@@ -5,7 +5,7 @@ import dev.knot.examples.Examples;
 import dev.knot.examples.Expected;
 import dev.knot.findings.Report;
 import dev.knot.input.DumpReader;
-import dev.knot.input.ThreadDump;
+import dev.knot.snapshot.ThreadDump;
 import dev.knot.input.UnreadableInputException;
 import dev.knot.rules.Analyzer;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.knot.cli;
 
-import dev.knot.input.ThreadDump;
+import dev.knot.snapshot.ThreadDump;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -94,7 +94,7 @@ final class DumpCommand implements Callable<Integer> {
         Path tmp = file.resolveSibling("." + file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         try {
             try (java.io.Writer w = Files.newBufferedWriter(tmp, java.nio.charset.StandardCharsets.UTF_8)) {
-                dev.knot.live.SnapshotJson.write(snapshot, w);
+                dev.knot.input.SnapshotJson.write(snapshot, w);
             }
             try {
                 Files.createLink(file, tmp);

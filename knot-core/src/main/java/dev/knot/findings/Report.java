@@ -1,6 +1,6 @@
 package dev.knot.findings;
 
-import dev.knot.input.ThreadDump;
+import dev.knot.snapshot.ThreadDump;
 import java.util.List;
 
 /**

@@ -1,5 +1,12 @@
 package dev.knot.input;
 
+import dev.knot.snapshot.DumpFormat;
+import dev.knot.snapshot.DumpedThread;
+import dev.knot.snapshot.LockLine;
+import dev.knot.snapshot.ObjectRef;
+import dev.knot.snapshot.StackFrame;
+import dev.knot.snapshot.ThreadDump;
+import dev.knot.snapshot.ThreadState;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;

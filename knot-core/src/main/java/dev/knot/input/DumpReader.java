@@ -1,5 +1,7 @@
 package dev.knot.input;
 
+import dev.knot.snapshot.DumpFormat;
+import dev.knot.snapshot.ThreadDump;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;

@@ -1,5 +1,6 @@
 package dev.knot.input;
 
+import dev.knot.snapshot.DumpFormat;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

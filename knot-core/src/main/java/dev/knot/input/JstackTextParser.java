@@ -1,5 +1,13 @@
 package dev.knot.input;
 
+import dev.knot.snapshot.DumpedThread;
+import dev.knot.snapshot.LockLine;
+import dev.knot.snapshot.ObjectRef;
+import dev.knot.snapshot.ThreadState;
+import dev.knot.snapshot.DumpFormat;
+import dev.knot.snapshot.InTwo;
+import dev.knot.snapshot.StackFrame;
+import dev.knot.snapshot.ThreadDump;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -636,8 +644,8 @@ final class JstackTextParser {
         private void endThread() {
             closeFrame();
             if (thread == null) return;
-            thread.sharedFrames = stacks.shared(thread.frames);
-            if (mounted != null) mounted.sharedFrames = stacks.shared(mounted.frames);
+            thread.shareFrames(stacks.shared(thread.frames));
+            if (mounted != null) mounted.shareFrames(stacks.shared(mounted.frames));
             if (thread.id.isEmpty() && thread.state == ThreadState.UNKNOWN && thread.frames.isEmpty()) {
                 // VM-internal thread (GC, JIT, VM Thread): a native thread without Java state
                 thread.stateDetail = thread.stateDetail.isEmpty() ? "vm internal" : thread.stateDetail;

@@ -1,6 +1,7 @@
 package dev.knot.input;
 
-import dev.knot.live.SnapshotJson;
+import dev.knot.snapshot.DumpFormat;
+import dev.knot.snapshot.ThreadDump;
 import java.io.IOException;
 import java.io.StringReader;
 

@@ -1,5 +1,9 @@
 package dev.knot.input;
 
+import dev.knot.snapshot.LockLine;
+import dev.knot.snapshot.ObjectRef;
+import dev.knot.snapshot.StackFrame;
+import dev.knot.snapshot.ThreadState;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;

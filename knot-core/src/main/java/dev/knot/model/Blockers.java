@@ -1,6 +1,6 @@
 package dev.knot.model;
 
-import dev.knot.input.StackFrame;
+import dev.knot.snapshot.StackFrame;
 import java.util.List;
 
 /** What a parked thread waits for, from its blocker's class and the frames above the park. */

@@ -1,6 +1,6 @@
 package dev.knot.model;
 
-import dev.knot.input.StackFrame;
+import dev.knot.snapshot.StackFrame;
 import java.util.List;
 
 /**

@@ -1,14 +1,15 @@
 package dev.knot.model;
 
-import dev.knot.input.DumpFormat;
-import dev.knot.input.DumpedThread;
-import dev.knot.input.LiveFact;
-import dev.knot.input.LockLine;
-import dev.knot.input.ObjectRef;
-import dev.knot.input.StackFrame;
-import dev.knot.input.ThreadDump;
-import dev.knot.input.ThreadState;
-import dev.knot.input.InTwo;
+import dev.knot.sites.Frames;
+import dev.knot.snapshot.DumpFormat;
+import dev.knot.snapshot.DumpedThread;
+import dev.knot.snapshot.LiveFact;
+import dev.knot.snapshot.LockLine;
+import dev.knot.snapshot.ObjectRef;
+import dev.knot.snapshot.StackFrame;
+import dev.knot.snapshot.ThreadDump;
+import dev.knot.snapshot.ThreadState;
+import dev.knot.snapshot.InTwo;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

@@ -1,7 +1,7 @@
 package dev.knot.model;
 
-import dev.knot.input.DumpedThread;
-import dev.knot.input.StackFrame;
+import dev.knot.snapshot.DumpedThread;
+import dev.knot.snapshot.StackFrame;
 import java.util.List;
 
 /** Which pool a worker belongs to: the JSON container if the format has one, else the name family. */

@@ -1,8 +1,8 @@
 package dev.knot.model;
 
-import dev.knot.input.DumpedThread;
-import dev.knot.input.LockLine;
-import dev.knot.input.StackFrame;
+import dev.knot.snapshot.DumpedThread;
+import dev.knot.snapshot.LockLine;
+import dev.knot.snapshot.StackFrame;
 import java.util.List;
 import java.util.Set;
 

@@ -1,8 +1,9 @@
 package dev.knot.model;
 
-import dev.knot.input.DumpedThread;
-import dev.knot.input.StackFrame;
-import dev.knot.input.ThreadState;
+import dev.knot.sites.Frames;
+import dev.knot.snapshot.DumpedThread;
+import dev.knot.snapshot.StackFrame;
+import dev.knot.snapshot.ThreadState;
 import java.util.List;
 
 /**

@@ -1,7 +1,7 @@
 package dev.knot.model;
 
-import dev.knot.input.ThreadDump;
-import dev.knot.input.ThreadState;
+import dev.knot.snapshot.ThreadDump;
+import dev.knot.snapshot.ThreadState;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -146,7 +146,7 @@ public final class WaitGraph {
 
     /** True for a live snapshot, where permits, read locks and runners are facts rather than inferences. */
     public boolean live() {
-        return dump.format() == dev.knot.input.DumpFormat.LIVE;
+        return dump.format() == dev.knot.snapshot.DumpFormat.LIVE;
     }
 
     /** Owned resources: their holders; others: their known releasers. The threads a waiter depends on. */
@@ -195,11 +195,11 @@ public final class WaitGraph {
 
     /** The format and version, for "how to get better evidence" hints. */
     public boolean mayHideVirtualThreads() {
-        if (live()) return !notes(dev.knot.input.LiveFact.JVM).contains(dev.knot.input.LiveFact.ALL_VIRTUAL_THREADS_LISTED);
+        if (live()) return !notes(dev.knot.snapshot.LiveFact.JVM).contains(dev.knot.snapshot.LiveFact.ALL_VIRTUAL_THREADS_LISTED);
         String v = dump.jvmVersion();
-        boolean textFormat = dump.format() == dev.knot.input.DumpFormat.JSTACK
-                || dump.format() == dev.knot.input.DumpFormat.THREADINFO_TEXT
-                || dump.format() == dev.knot.input.DumpFormat.ACTUATOR_JSON;
+        boolean textFormat = dump.format() == dev.knot.snapshot.DumpFormat.JSTACK
+                || dump.format() == dev.knot.snapshot.DumpFormat.THREADINFO_TEXT
+                || dump.format() == dev.knot.snapshot.DumpFormat.ACTUATOR_JSON;
         return textFormat && !v.isEmpty() && featureVersion(v) >= 21 || textFormat && v.isEmpty();
     }
 

@@ -2,7 +2,7 @@ package dev.knot.render;
 
 import dev.knot.findings.Finding;
 import dev.knot.findings.Report;
-import dev.knot.input.ThreadDump;
+import dev.knot.snapshot.ThreadDump;
 import dev.knot.model.Certainty;
 import dev.knot.model.Edge;
 import java.io.PrintWriter;

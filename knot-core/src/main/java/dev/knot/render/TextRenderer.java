@@ -3,7 +3,7 @@ package dev.knot.render;
 import dev.knot.findings.Finding;
 import dev.knot.findings.Kind;
 import dev.knot.findings.Report;
-import dev.knot.input.ThreadDump;
+import dev.knot.snapshot.ThreadDump;
 import dev.knot.model.Certainty;
 import java.io.PrintWriter;
 import java.util.EnumMap;

@@ -2,7 +2,7 @@ package dev.knot.rules;
 
 import dev.knot.findings.Finding;
 import dev.knot.findings.Report;
-import dev.knot.input.ThreadDump;
+import dev.knot.snapshot.ThreadDump;
 import dev.knot.model.GraphBuilder;
 import dev.knot.model.WaitGraph;
 import java.util.ArrayList;
@@ -24,7 +24,7 @@ public final class Analyzer {
 
     /** Signs of virtual threads in a text dump, which only shows the mounted ones. */
     static boolean hidesVirtualThreads(ThreadDump d) {
-        if (d.format() != dev.knot.input.DumpFormat.JSTACK) return false;
+        if (d.format() != dev.knot.snapshot.DumpFormat.JSTACK) return false;
         for (var t : d.threads()) {
             if (t.virtual() || !t.carrierOf().isEmpty() || t.name().equals("VirtualThread-unblocker")
                     || t.name().equals("Read-Poller") || t.name().equals("Write-Poller")) {

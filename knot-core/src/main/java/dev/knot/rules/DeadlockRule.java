@@ -238,7 +238,7 @@ final class DeadlockRule implements Rule {
                 }
             }
         }
-        boolean noFinalizers = g.notes(dev.knot.input.LiveFact.JVM).contains(dev.knot.input.LiveFact.NO_APPLICATION_FINALIZERS);
+        boolean noFinalizers = g.notes(dev.knot.snapshot.LiveFact.JVM).contains(dev.knot.snapshot.LiveFact.NO_APPLICATION_FINALIZERS);
         List<ThreadNode> free = new ArrayList<>();
         for (ThreadNode u : g.threads()) {
             if (!closed.contains(u) && !jvmService(u, noFinalizers)) free.add(u);
@@ -275,9 +275,9 @@ final class DeadlockRule implements Rule {
         if (u.role() != dev.knot.model.Role.SYSTEM) return false;
         String n = u.name();
         if (JVM_SERVICE.contains(n) || n.contains("CompilerThread")) return true;
-        if (n.equals("Finalizer")) return noFinalizers && u.state() == dev.knot.input.ThreadState.WAITING;
+        if (n.equals("Finalizer")) return noFinalizers && u.state() == dev.knot.snapshot.ThreadState.WAITING;
         if (u.dumped().id().isEmpty() && u.frames().isEmpty()) return true; // VM, GC and compiler threads (jstack)
-        for (dev.knot.input.StackFrame f : u.frames()) {
+        for (dev.knot.snapshot.StackFrame f : u.frames()) {
             if (f.className().endsWith(".knot.live.LiveSnapshot")) return true; // the thread taking this snapshot
         }
         return false;

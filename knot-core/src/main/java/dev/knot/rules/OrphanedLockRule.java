@@ -2,7 +2,7 @@ package dev.knot.rules;
 
 import dev.knot.findings.Finding;
 import dev.knot.findings.Kind;
-import dev.knot.input.DumpFormat;
+import dev.knot.snapshot.DumpFormat;
 import dev.knot.model.Certainty;
 import dev.knot.model.Edge;
 import dev.knot.model.Resource;

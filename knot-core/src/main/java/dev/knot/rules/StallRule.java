@@ -2,8 +2,8 @@ package dev.knot.rules;
 
 import dev.knot.findings.Finding;
 import dev.knot.findings.Kind;
-import dev.knot.input.DumpedThread;
-import dev.knot.input.StackFrame;
+import dev.knot.snapshot.DumpedThread;
+import dev.knot.snapshot.StackFrame;
 import dev.knot.model.Certainty;
 import dev.knot.model.Edge;
 import dev.knot.model.Role;

@@ -115,8 +115,8 @@ final class StarvationRule implements Rule {
     }
 
     private static boolean runsATask(ThreadNode t) {
-        return dev.knot.model.Frames.anywhere(t.frames(), "java.util.concurrent.FutureTask", "run")
-                || dev.knot.model.Frames.anywhere(t.frames(), "java.util.concurrent.CompletableFuture$Async", null);
+        return dev.knot.sites.Frames.anywhere(t.frames(), "java.util.concurrent.FutureTask", "run")
+                || dev.knot.sites.Frames.anywhere(t.frames(), "java.util.concurrent.CompletableFuture$Async", null);
     }
 
     /** Borrowers of commons-pool / HikariCP pools, with nobody running who could give a unit back. */

@@ -1,8 +1,8 @@
 package dev.knot.rules;
 
-import dev.knot.input.StackFrame;
+import dev.knot.snapshot.StackFrame;
 import dev.knot.model.Edge;
-import dev.knot.model.Frames;
+import dev.knot.sites.Frames;
 import dev.knot.model.ResourceKind;
 import dev.knot.model.ThreadNode;
 import dev.knot.model.WaitGraph;

@@ -1,5 +1,6 @@
 package dev.knot.input;
 
+import dev.knot.snapshot.ThreadDump;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.ByteArrayInputStream;

@@ -1,5 +1,11 @@
 package dev.knot.input;
 
+import dev.knot.snapshot.DumpFormat;
+import dev.knot.snapshot.DumpedThread;
+import dev.knot.snapshot.LockLine;
+import dev.knot.snapshot.StackFrame;
+import dev.knot.snapshot.ThreadDump;
+import dev.knot.snapshot.ThreadState;
 import static dev.knot.input.TestDumps.lock;
 import static dev.knot.input.TestDumps.thread;
 import static org.junit.jupiter.api.Assertions.*;

@@ -1,5 +1,11 @@
 package dev.knot.input;
 
+import dev.knot.snapshot.DumpedThread;
+import dev.knot.snapshot.LockLine;
+import dev.knot.snapshot.ObjectRef;
+import dev.knot.snapshot.StackFrame;
+import dev.knot.snapshot.ThreadDump;
+import dev.knot.snapshot.ThreadState;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
@@ -233,7 +239,7 @@ class JstackTextParserTest {
                 + "\t- locked <0x00000000cafe0001> (a java.lang.Thread)\n"
                 + "\tat app.Main.main(Main.java:5)\n\n";
         ThreadDump d = JstackTextParser.parse("x", text).get(0);
-        dev.knot.input.ObjectRef joined = dev.knot.model.Frames.joinedThread(d.threads().get(0).frames());
+        dev.knot.snapshot.ObjectRef joined = dev.knot.sites.Frames.joinedThread(d.threads().get(0).frames());
         assertNotNull(joined);
         assertEquals("0x00000000cafe0001", joined.id());
         dev.knot.model.WaitGraph g = dev.knot.model.GraphBuilder.build(d);

@@ -1,5 +1,8 @@
 package dev.knot.input;
 
+import dev.knot.snapshot.DumpedThread;
+import dev.knot.snapshot.LockLine;
+import dev.knot.snapshot.ThreadDump;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.io.IOException;

@@ -1,5 +1,10 @@
 package dev.knot.input;
 
+import dev.knot.snapshot.DumpedThread;
+import dev.knot.snapshot.LiveFact;
+import dev.knot.snapshot.LockLine;
+import dev.knot.snapshot.StackFrame;
+import dev.knot.snapshot.ThreadDump;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,5 +1,7 @@
 package dev.knot.live;
 
+import dev.knot.input.LiveParts;
+import dev.knot.input.SnapshotJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +10,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.knot.findings.Finding;
 import dev.knot.findings.Report;
 import dev.knot.input.DumpReader;
-import dev.knot.input.ThreadDump;
+import dev.knot.snapshot.ThreadDump;
 import dev.knot.model.Certainty;
 import dev.knot.input.WithoutEvidence;
 import dev.knot.rules.Analyzer;
@@ -226,7 +228,7 @@ class LiveSnapshotTest {
         assertEquals(d.threads(), SnapshotJson.read(new StringReader(w.toString())).threads());
         ThreadDump back = DumpReader.read("snap.json", new java.io.ByteArrayInputStream(
                 w.toString().getBytes(StandardCharsets.UTF_8))).get(0);
-        assertEquals(dev.knot.input.DumpFormat.LIVE, back.format());
+        assertEquals(dev.knot.snapshot.DumpFormat.LIVE, back.format());
         assertEquals(d.facts(), back.facts());
         assertNotNull(back.time());
     }
@@ -305,7 +307,7 @@ class LiveSnapshotTest {
         assertEquals("deadlock", f.kind().jsonName());
         assertEquals(Certainty.CERTAIN, f.certainty());
         assertEquals(Set.of("parts-lock-1", "parts-lock-2"), Set.copyOf(f.threads()));
-        assertTrue(merged.facts().stream().anyMatch(x -> x.kind() == dev.knot.input.LiveFact.Kind.THREAD_OBJECT
+        assertTrue(merged.facts().stream().anyMatch(x -> x.kind() == dev.knot.snapshot.LiveFact.Kind.THREAD_OBJECT
                 && x.threadId().equals(Long.toString(t1.getId())) && x.objectId().startsWith("0x")),
                 () -> merged.facts() + " " + merged.warnings() + " joiner: " + joiner.getState() + " "
                         + java.util.Arrays.toString(joiner.getStackTrace()));

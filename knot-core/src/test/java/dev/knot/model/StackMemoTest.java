@@ -2,7 +2,7 @@ package dev.knot.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.knot.input.StackFrame;
+import dev.knot.snapshot.StackFrame;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;

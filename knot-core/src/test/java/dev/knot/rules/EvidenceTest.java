@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.knot.findings.Finding;
 import dev.knot.findings.Report;
-import dev.knot.input.DumpFormat;
+import dev.knot.snapshot.DumpFormat;
 import dev.knot.input.DumpReader;
-import dev.knot.input.LiveFact;
-import dev.knot.input.ThreadDump;
+import dev.knot.snapshot.LiveFact;
+import dev.knot.snapshot.ThreadDump;
 import dev.knot.input.WithoutEvidence;
 import dev.knot.model.Certainty;
 import java.io.ByteArrayInputStream;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.knot.findings.Kind;
 import dev.knot.findings.Report;
 import dev.knot.input.DumpReader;
-import dev.knot.input.LiveFact;
-import dev.knot.input.ThreadDump;
+import dev.knot.snapshot.LiveFact;
+import dev.knot.snapshot.ThreadDump;
 import dev.knot.model.Edge;
 import dev.knot.model.GraphBuilder;
 import dev.knot.model.WaitGraph;
@@ -42,7 +42,7 @@ class GrowthTest {
             facts.add(new LiveFact(LiveFact.Kind.STATE, LATCH, "", "count: 1"));
         }
         ThreadDump t = DumpReader.read("live", new ByteArrayInputStream(d.text().getBytes(StandardCharsets.UTF_8))).get(0);
-        return new ThreadDump("pid 1", dev.knot.input.DumpFormat.LIVE, t.time(), "1", t.jvmVersion(), t.threads(),
+        return new ThreadDump("pid 1", dev.knot.snapshot.DumpFormat.LIVE, t.time(), "1", t.jvmVersion(), t.threads(),
                 t.jdkDeadlocks(), t.warnings(), facts);
     }
 

@@ -65,7 +65,7 @@ final class MiniDump {
     }
 
     static Report analyze(List<MiniDump> dumps) {
-        List<dev.knot.input.ThreadDump> all = new ArrayList<>();
+        List<dev.knot.snapshot.ThreadDump> all = new ArrayList<>();
         int n = 0;
         for (MiniDump d : dumps) {
             try {
@@ -78,10 +78,10 @@ final class MiniDump {
     }
 
     /** As a live snapshot with these facts (thread ids are "20", "21", … in the order threads were added). */
-    Report analyzeLive(List<dev.knot.input.LiveFact> facts) {
+    Report analyzeLive(List<dev.knot.snapshot.LiveFact> facts) {
         try {
-            dev.knot.input.ThreadDump d = DumpReader.read("live", new ByteArrayInputStream(text().getBytes(StandardCharsets.UTF_8))).get(0);
-            return Analyzer.analyze(List.of(new dev.knot.input.ThreadDump("pid 1", dev.knot.input.DumpFormat.LIVE, d.time(),
+            dev.knot.snapshot.ThreadDump d = DumpReader.read("live", new ByteArrayInputStream(text().getBytes(StandardCharsets.UTF_8))).get(0);
+            return Analyzer.analyze(List.of(new dev.knot.snapshot.ThreadDump("pid 1", dev.knot.snapshot.DumpFormat.LIVE, d.time(),
                     "1", d.jvmVersion(), d.threads(), d.jdkDeadlocks(), d.warnings(), facts)));
         } catch (Exception e) {
             throw new AssertionError(e);

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.knot.findings.Finding;
 import dev.knot.findings.Report;
-import dev.knot.input.LiveFact;
+import dev.knot.snapshot.LiveFact;
 import dev.knot.model.Certainty;
 import java.util.ArrayList;
 import java.util.List;

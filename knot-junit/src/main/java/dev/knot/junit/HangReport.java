@@ -2,9 +2,9 @@ package dev.knot.junit;
 
 import dev.knot.findings.Finding;
 import dev.knot.findings.Report;
-import dev.knot.input.DumpedThread;
-import dev.knot.input.LockLine;
-import dev.knot.input.ThreadDump;
+import dev.knot.snapshot.DumpedThread;
+import dev.knot.snapshot.LockLine;
+import dev.knot.snapshot.ThreadDump;
 import dev.knot.live.LiveSnapshot;
 import dev.knot.model.Certainty;
 import dev.knot.render.TextRenderer;

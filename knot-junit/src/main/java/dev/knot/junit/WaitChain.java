@@ -1,6 +1,6 @@
 package dev.knot.junit;
 
-import dev.knot.input.ThreadDump;
+import dev.knot.snapshot.ThreadDump;
 import dev.knot.model.Edge;
 import dev.knot.model.GraphBuilder;
 import dev.knot.model.ResourceKind;

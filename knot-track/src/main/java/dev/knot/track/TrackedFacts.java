@@ -1,6 +1,6 @@
 package dev.knot.track;
 
-import dev.knot.input.LiveFact;
+import dev.knot.snapshot.LiveFact;
 import dev.knot.live.LiveSnapshot;
 import dev.knot.track.boot.KnotTracker;
 import dev.knot.track.boot.ThreadState;

@@ -1,7 +1,7 @@
 package dev.knot.track.it;
 
-import dev.knot.input.LiveFact;
-import dev.knot.input.ThreadDump;
+import dev.knot.snapshot.LiveFact;
+import dev.knot.snapshot.ThreadDump;
 import dev.knot.live.LiveSnapshot;
 import dev.knot.track.Tracking;
 import dev.knot.track.boot.KnotTracker;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.knot.findings.Finding;
 import dev.knot.findings.Report;
-import dev.knot.input.LiveFact;
-import dev.knot.input.ThreadDump;
+import dev.knot.snapshot.LiveFact;
+import dev.knot.snapshot.ThreadDump;
 import dev.knot.live.LiveSnapshot;
 import dev.knot.model.Certainty;
 import dev.knot.rules.Analyzer;

@@ -1,17 +1,17 @@
-package dev.knot.live;
+package dev.knot.input;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.knot.input.DumpFormat;
-import dev.knot.input.DumpedThread;
-import dev.knot.input.LiveFact;
-import dev.knot.input.LockLine;
-import dev.knot.input.ObjectRef;
-import dev.knot.input.StackFrame;
-import dev.knot.input.ThreadDump;
-import dev.knot.input.ThreadState;
+import dev.knot.snapshot.DumpFormat;
+import dev.knot.snapshot.DumpedThread;
+import dev.knot.snapshot.LiveFact;
+import dev.knot.snapshot.LockLine;
+import dev.knot.snapshot.ObjectRef;
+import dev.knot.snapshot.StackFrame;
+import dev.knot.snapshot.ThreadDump;
+import dev.knot.snapshot.ThreadState;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;

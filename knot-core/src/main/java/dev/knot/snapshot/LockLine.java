@@ -1,4 +1,4 @@
-package dev.knot.input;
+package dev.knot.snapshot;
 
 /**
  * One lock annotation printed under a stack frame, e.g. {@code - waiting to lock <0x…> (a Foo)}.

@@ -1,4 +1,4 @@
-package dev.knot.input;
+package dev.knot.snapshot;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -64,13 +64,18 @@ public record DumpedThread(String name, String id, String nativeId, boolean virt
         public String carrierId = "";
         public final List<StackFrame> frames = new ArrayList<>();
         /** The same frames as an immutable list another thread of the dump already has, or null (see build). */
-        List<StackFrame> sharedFrames;
+        private List<StackFrame> sharedFrames;
         public List<ObjectRef> ownableSynchronizers;
         public String headerLine = "";
         public int lineNumber = -1;
 
         Builder(String name) {
             this.name = name;
+        }
+
+        /** Builds with {@code shared} (equal to {@link #frames}, already immutable) as the stack: parsers share one list per distinct stack. */
+        public void shareFrames(List<StackFrame> shared) {
+            sharedFrames = shared;
         }
 
         public DumpedThread build() {

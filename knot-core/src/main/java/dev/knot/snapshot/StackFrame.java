@@ -1,4 +1,4 @@
-package dev.knot.input;
+package dev.knot.snapshot;
 
 import java.util.List;
 

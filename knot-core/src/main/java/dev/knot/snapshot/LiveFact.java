@@ -1,4 +1,4 @@
-package dev.knot.input;
+package dev.knot.snapshot;
 
 /**
  * Something a live snapshot proves that no thread dump prints: who holds a permit or a read lock, who runs

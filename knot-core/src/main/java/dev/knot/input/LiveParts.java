@@ -1,17 +1,18 @@
-package dev.knot.live;
+package dev.knot.input;
 
+import dev.knot.live.LiveSnapshot;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.knot.input.DumpFormat;
-import dev.knot.input.DumpedThread;
-import dev.knot.input.LiveFact;
-import dev.knot.input.LockLine;
-import dev.knot.input.ObjectRef;
-import dev.knot.input.StackFrame;
-import dev.knot.input.ThreadDump;
-import dev.knot.model.Frames;
+import dev.knot.snapshot.DumpFormat;
+import dev.knot.snapshot.DumpedThread;
+import dev.knot.snapshot.LiveFact;
+import dev.knot.snapshot.LockLine;
+import dev.knot.snapshot.ObjectRef;
+import dev.knot.snapshot.StackFrame;
+import dev.knot.snapshot.ThreadDump;
+import dev.knot.sites.Frames;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
@@ -41,7 +42,7 @@ public record LiveParts(String source, Instant time, String pid, String jvm, Map
                         List<LiveFact> facts, List<String> warnings) {
     public static final String ROOT = "knotLiveParts";
     /** Object id of a join fact before merging: the waiting thread's id, since reflection cannot name the lock's address. */
-    static final String JOIN_OF = "join-of:";
+    public static final String JOIN_OF = "join-of:";
     public static final int VERSION = 1;
 
     private static final JsonFactory FACTORY = new JsonFactory();

@@ -1,8 +1,8 @@
-package dev.knot.model;
+package dev.knot.sites;
 
-import dev.knot.input.LockLine;
-import dev.knot.input.ObjectRef;
-import dev.knot.input.StackFrame;
+import dev.knot.snapshot.LockLine;
+import dev.knot.snapshot.ObjectRef;
+import dev.knot.snapshot.StackFrame;
 import java.util.List;
 
 /** Stack-frame helpers shared by the model builder and the rules. */

@@ -1,4 +1,4 @@
-package dev.knot.live;
+package dev.knot.agent;
 
 import dev.knot.findings.Finding;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.knot.input;
+package dev.knot.snapshot;
 
 /** java.lang.Thread.State as printed, plus UNKNOWN when a format omits it. */
 public enum ThreadState {

@@ -1,4 +1,4 @@
-package dev.knot.input;
+package dev.knot.snapshot;
 
 /** Input formats Knot reads. The names appear in output and docs. */
 public enum DumpFormat {

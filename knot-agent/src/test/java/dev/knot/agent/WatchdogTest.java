@@ -1,4 +1,4 @@
-package dev.knot.live;
+package dev.knot.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,8 +38,8 @@ class WatchdogTest {
                 Object a = new Object();
                 Object b = new Object();
                 CountDownLatch both = new CountDownLatch(2);
-                LiveSnapshotTest.daemon("wd-1", () -> { synchronized (a) { both.countDown(); LiveSnapshotTest.await(both); synchronized (b) { } } });
-                LiveSnapshotTest.daemon("wd-2", () -> { synchronized (b) { both.countDown(); LiveSnapshotTest.await(both); synchronized (a) { } } });
+                daemon("wd-1", () -> { synchronized (a) { both.countDown(); await(both); synchronized (b) { } } });
+                daemon("wd-2", () -> { synchronized (b) { both.countDown(); await(both); synchronized (a) { } } });
                 assertTrue(first.await(30, TimeUnit.SECONDS), "no report");
                 // several more intervals: the same deadlock is not reported again
                 Thread.sleep(500);
@@ -69,5 +69,19 @@ class WatchdogTest {
         assertEquals("250 ms", Watchdog.age(250_000_000L));
         assertEquals("17 s", Watchdog.age(17_000_000_000L));
         assertEquals("17 min", Watchdog.age(17 * 60 * 1_000_000_000L));
+    }
+
+    private static void daemon(String name, Runnable r) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void await(CountDownLatch l) {
+        try {
+            l.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

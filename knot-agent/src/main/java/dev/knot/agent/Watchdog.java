@@ -1,8 +1,9 @@
-package dev.knot.live;
+package dev.knot.agent;
 
+import dev.knot.live.LiveSnapshot;
 import dev.knot.findings.Finding;
 import dev.knot.findings.Report;
-import dev.knot.input.ThreadDump;
+import dev.knot.snapshot.ThreadDump;
 import dev.knot.render.TextRenderer;
 import dev.knot.rules.Analyzer;
 import java.io.IOException;

@@ -1,0 +1,71 @@
+package dev.knot;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/**
+ * knot-core's packages follow the pipeline one way: the snapshot records at the bottom; the catalogue of wait sites
+ * on them; inputs (parsers, file formats) and the live producer make snapshots; the model reads snapshots and the
+ * catalogue; rules read the model and make findings; renderers draw findings. Checked on the compiled classes.
+ */
+class ArchitectureTest {
+    private static final JavaClasses CORE = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.knot");
+
+    @Test
+    void theClassesAreThere() {
+        assertTrue(CORE.contain(dev.knot.model.WaitGraph.class) && CORE.size() > 50, "imported " + CORE.size() + " classes");
+    }
+
+    @Test
+    void noPackageCycles() {
+        slices().matching("dev.knot.(*)..").should().beFreeOfCycles().check(CORE);
+    }
+
+    @Test
+    void snapshotRecordsDependOnNoOtherPackage() {
+        noClasses().that().resideInAPackage("dev.knot.snapshot..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.knot.sites..", "dev.knot.input..",
+                        "dev.knot.live..", "dev.knot.model..", "dev.knot.rules..", "dev.knot.findings..", "dev.knot.render..")
+                .check(CORE);
+    }
+
+    @Test
+    void theCatalogueOfWaitSitesReadsSnapshotRecordsOnly() {
+        noClasses().that().resideInAPackage("dev.knot.sites..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.knot.input..", "dev.knot.live..",
+                        "dev.knot.model..", "dev.knot.rules..", "dev.knot.findings..", "dev.knot.render..")
+                .check(CORE);
+    }
+
+    @Test
+    void inputsKnowNothingOfTheAnalysis() {
+        noClasses().that().resideInAnyPackage("dev.knot.input..", "dev.knot.live..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.knot.model..", "dev.knot.rules..",
+                        "dev.knot.findings..", "dev.knot.render..")
+                .check(CORE);
+    }
+
+    @Test
+    void theModelReadsSnapshotsOnly() {
+        noClasses().that().resideInAPackage("dev.knot.model..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.knot.input..", "dev.knot.live..",
+                        "dev.knot.rules..", "dev.knot.findings..", "dev.knot.render..")
+                .check(CORE);
+    }
+
+    @Test
+    void renderersDrawFindingsNotRules() {
+        noClasses().that().resideInAPackage("dev.knot.render..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.knot.input..", "dev.knot.live..",
+                        "dev.knot.rules..")
+                .check(CORE);
+    }
+}
