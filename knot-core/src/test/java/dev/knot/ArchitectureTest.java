@@ -1,5 +1,8 @@
 package dev.knot;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.equivalentTo;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.knot.findings.Certainty;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,18 +58,27 @@ class ArchitectureTest {
     }
 
     @Test
-    void theModelReadsSnapshotsOnly() {
+    void theModelReadsSnapshotsAndTheCatalogue() {
         noClasses().that().resideInAPackage("dev.knot.model..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.knot.input..", "dev.knot.live..",
-                        "dev.knot.rules..", "dev.knot.findings..", "dev.knot.render..")
+                        "dev.knot.rules..", "dev.knot.render..")
+                .orShould().dependOnClassesThat(resideInAPackage("dev.knot.findings..").and(not(equivalentTo(Certainty.class))))
                 .check(CORE);
     }
 
     @Test
-    void renderersDrawFindingsNotRules() {
+    void findingsAreRecordsOfTheirOwn() {
+        noClasses().that().resideInAPackage("dev.knot.findings..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.knot.sites..", "dev.knot.input..",
+                        "dev.knot.live..", "dev.knot.model..", "dev.knot.rules..", "dev.knot.render..")
+                .check(CORE);
+    }
+
+    @Test
+    void renderersDrawFindingsNotTheModel() {
         noClasses().that().resideInAPackage("dev.knot.render..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.knot.input..", "dev.knot.live..",
-                        "dev.knot.rules..")
+                        "dev.knot.model..", "dev.knot.rules..")
                 .check(CORE);
     }
 }

@@ -1,7 +1,5 @@
 package dev.knot.findings;
 
-import dev.knot.model.Certainty;
-import dev.knot.model.Edge;
 import java.util.List;
 
 /**
@@ -16,10 +14,10 @@ import java.util.List;
  * @param fix       what to change
  * @param missing   evidence the input lacks for certainty, and how to get it; empty when certain
  * @param blocked   other threads stuck behind this problem (not part of it)
- * @param edges     the model edges the finding rests on (evidence lines, certainty)
+ * @param edges     the facts the finding rests on: who waits for or holds what, with the input's lines
  */
 public record Finding(Kind kind, Certainty certainty, List<String> threads, String summary, List<String> story,
-                      String why, String fix, List<String> missing, List<String> blocked, List<Edge> edges) {
+                      String why, String fix, List<String> missing, List<String> blocked, List<Evidence> edges) {
 
     public Finding {
         threads = List.copyOf(threads);

@@ -1,5 +1,6 @@
 package dev.knot.model;
 
+import dev.knot.findings.Certainty;
 import dev.knot.sites.Frames;
 import dev.knot.snapshot.DumpFormat;
 import dev.knot.snapshot.DumpedThread;

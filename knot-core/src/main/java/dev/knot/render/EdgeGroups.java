@@ -1,6 +1,6 @@
 package dev.knot.render;
 
-import dev.knot.model.Edge;
+import dev.knot.findings.Evidence;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,7 +9,7 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * A finding's edges with identical waits collapsed: edges that differ only in their thread (same relation,
+ * A finding's evidence with identical waits collapsed: entries that differ only in their thread (same relation,
  * resource, mode, timeout, certainty, site and evidence) render once, with every thread's name. Ten thousand
  * threads queued on one lock are one entry, not ten thousand.
  */
@@ -18,38 +18,38 @@ final class EdgeGroups {
     }
 
     /** One rendered edge: the first of its kind, and the names of all threads that share it (in order). */
-    record Group(Edge edge, List<String> threads) {
+    record Group(Evidence edge, List<String> threads) {
     }
 
-    private record Key(Edge.Type type, Object resource, Object mode, boolean timed, Object certainty, Object site,
+    private record Key(Evidence.Relation relation, Object resource, String mode, boolean timed, Object certainty, Object site,
                        List<String> evidence) {
     }
 
-    /** Groups and threads compare by identity (resources and thread nodes are made once per snapshot). */
-    private record Pair(Group group, Object thread) {
+    /** A group by identity and a thread by its key (names repeat; keys are unique in a snapshot). */
+    private record Pair(Group group, String threadKey) {
         @Override
         public boolean equals(Object o) {
-            return o instanceof Pair p && p.group == group && p.thread == thread;
+            return o instanceof Pair p && p.group == group && p.threadKey.equals(threadKey);
         }
 
         @Override
         public int hashCode() {
-            return 31 * System.identityHashCode(group) + System.identityHashCode(thread);
+            return 31 * System.identityHashCode(group) + threadKey.hashCode();
         }
     }
 
-    static List<Group> of(List<Edge> edges) {
+    static List<Group> of(List<Evidence> edges) {
         Map<Key, Group> groups = new LinkedHashMap<>();
         Set<Pair> seen = new HashSet<>(); // a thread listed twice in one group (an edge repeated) is named once
-        for (Edge e : edges) {
-            Key k = new Key(e.type(), e.resource(), e.mode(), e.timed(), e.certainty(),
+        for (Evidence e : edges) {
+            Key k = new Key(e.relation(), e.resource(), e.mode(), e.timed(), e.certainty(),
                     e.site() == null ? null : e.site().site(), e.evidence());
             Group g = groups.get(k);
             if (g == null) {
                 g = new Group(e, new ArrayList<>(1));
                 groups.put(k, g);
             }
-            if (seen.add(new Pair(g, e.thread()))) g.threads().add(e.thread().name());
+            if (seen.add(new Pair(g, e.threadKey()))) g.threads().add(e.thread());
         }
         return new ArrayList<>(groups.values());
     }

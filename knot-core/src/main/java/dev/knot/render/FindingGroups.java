@@ -1,7 +1,7 @@
 package dev.knot.render;
 
+import dev.knot.findings.Evidence;
 import dev.knot.findings.Finding;
-import dev.knot.model.Edge;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +21,7 @@ final class FindingGroups {
     record Group(Finding first, List<Finding> others) {
     }
 
-    private record EdgeShape(Edge.Type type, Object kind, String typeName, Object mode, boolean timed, Object certainty,
+    private record EdgeShape(Evidence.Relation relation, String kind, String typeName, String mode, boolean timed, Object certainty,
                              Object site) {
     }
 
@@ -32,8 +32,8 @@ final class FindingGroups {
         Map<Object, Group> groups = new LinkedHashMap<>();
         for (Finding f : findings) {
             List<EdgeShape> edges = new ArrayList<>(f.edges().size());
-            for (Edge e : f.edges()) {
-                edges.add(new EdgeShape(e.type(), e.resource().kind(), e.resource().typeName(), e.mode(), e.timed(),
+            for (Evidence e : f.edges()) {
+                edges.add(new EdgeShape(e.relation(), e.resource().kind(), e.resource().type(), e.mode(), e.timed(),
                         e.certainty(), e.site() == null ? null : e.site().site()));
             }
             // a finding without edges says nothing comparable: never merged

@@ -3,8 +3,8 @@ package dev.knot.render;
 import dev.knot.findings.Finding;
 import dev.knot.findings.Report;
 import dev.knot.snapshot.ThreadDump;
-import dev.knot.model.Certainty;
-import dev.knot.model.Edge;
+import dev.knot.findings.Certainty;
+import dev.knot.findings.Evidence;
 import java.io.PrintWriter;
 
 /** One self-contained HTML page (no scripts, no external resources) to attach to a ticket or a CI build. */
@@ -48,10 +48,10 @@ public final class HtmlRenderer {
         }
         out.println("<details><summary>Evidence</summary><pre>");
         for (EdgeGroups.Group group : EdgeGroups.of(f.edges())) {
-            Edge e = group.edge();
-            String who = group.threads().size() == 1 ? e.thread().name()
+            Evidence e = group.edge();
+            String who = group.threads().size() == 1 ? e.thread()
                     : group.threads().size() + " threads (" + names(group.threads()) + ")";
-            out.println(esc(who + " " + e.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+            out.println(esc(who + " " + e.relation().jsonName()
                     + " " + e.resource().label() + " (" + e.certainty().jsonName() + ")"));
             for (String line : e.evidence()) out.println("    " + esc(line));
         }

@@ -6,7 +6,7 @@ import dev.knot.findings.Finding;
 import dev.knot.findings.Report;
 import dev.knot.snapshot.StackFrame;
 import dev.knot.snapshot.ThreadDump;
-import dev.knot.model.Edge;
+import dev.knot.findings.Evidence;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -67,21 +67,21 @@ public final class JsonRenderer {
         strings(g, "blockedBehind", f.blocked());
         g.writeArrayFieldStart("edges");
         for (EdgeGroups.Group group : EdgeGroups.of(f.edges())) {
-            Edge e = group.edge();
+            Evidence e = group.edge();
             g.writeStartObject();
-            g.writeStringField("relation", e.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
-            g.writeStringField("thread", e.thread().name());
+            g.writeStringField("relation", e.relation().jsonName());
+            g.writeStringField("thread", e.thread());
             if (group.threads().size() > 1) {
                 g.writeNumberField("count", group.threads().size());
                 strings(g, "threads", group.threads());
             }
             g.writeObjectFieldStart("resource");
-            g.writeStringField("kind", e.resource().kind().jsonName());
-            g.writeStringField("type", e.resource().typeName());
-            if (!e.resource().objectId().isEmpty()) g.writeStringField("id", e.resource().objectId());
+            g.writeStringField("kind", e.resource().kind());
+            g.writeStringField("type", e.resource().type());
+            if (!e.resource().id().isEmpty()) g.writeStringField("id", e.resource().id());
             g.writeEndObject();
-            if (e.mode() != null) g.writeStringField("mode", e.mode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
-            if (e.type() == Edge.Type.WAITS_FOR) g.writeBooleanField("timed", e.timed());
+            if (e.mode() != null) g.writeStringField("mode", e.mode());
+            if (e.relation() == Evidence.Relation.WAITS_FOR) g.writeBooleanField("timed", e.timed());
             g.writeStringField("certainty", e.certainty().jsonName());
             StackFrame s = e.site();
             if (s != null) g.writeStringField("site", s.location());

@@ -4,7 +4,7 @@ import dev.knot.findings.Finding;
 import dev.knot.findings.Kind;
 import dev.knot.findings.Report;
 import dev.knot.snapshot.ThreadDump;
-import dev.knot.model.Certainty;
+import dev.knot.findings.Certainty;
 import java.io.PrintWriter;
 import java.util.EnumMap;
 import java.util.List;

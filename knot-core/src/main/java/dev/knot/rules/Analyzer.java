@@ -49,7 +49,7 @@ public final class Analyzer {
                     + " virtual thread that is not mounted; for the full picture take `jcmd <pid> Thread.dump_to_file"
                     + " -format=json <file>` (JDK 21+) or run `knot attach <pid>`");
         }
-        Claimed claimed = new Claimed();
+        Claimed claimed = new Claimed(latest);
         List<Finding> findings = new ArrayList<>();
         for (Rule r : snapshotRules()) {
             findings.addAll(r.apply(latest, claimed));

@@ -1,8 +1,9 @@
 package dev.knot.rules;
 
+import dev.knot.findings.Evidence;
 import dev.knot.findings.Finding;
-import dev.knot.model.Edge;
 import dev.knot.model.ThreadNode;
+import dev.knot.model.WaitGraph;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Set;
@@ -13,6 +14,12 @@ import java.util.Set;
  */
 final class Claimed {
     private final Set<ThreadNode> threads = new HashSet<>();
+    private final WaitGraph graph;
+
+    /** @param graph the snapshot whose threads the findings name */
+    Claimed(WaitGraph graph) {
+        this.graph = graph;
+    }
 
     boolean has(ThreadNode t) {
         return threads.contains(t);
@@ -28,8 +35,11 @@ final class Claimed {
     /** Claims the finding's threads: every member has its wait among the finding's edges. */
     void add(Finding f) {
         Set<String> members = new HashSet<>(f.threads()); // a list's contains per edge grew with members x edges
-        for (Edge e : f.edges()) {
-            if (e.type() == Edge.Type.WAITS_FOR && members.contains(e.thread().name())) threads.add(e.thread());
+        for (Evidence e : f.edges()) {
+            if (e.relation() == Evidence.Relation.WAITS_FOR && members.contains(e.thread())) {
+                ThreadNode t = graph.thread(e.threadKey());
+                if (t != null) threads.add(t);
+            }
         }
     }
 }

@@ -2,7 +2,7 @@ package dev.knot.rules;
 
 import dev.knot.findings.Finding;
 import dev.knot.findings.Kind;
-import dev.knot.model.Certainty;
+import dev.knot.findings.Certainty;
 import dev.knot.model.Edge;
 import dev.knot.model.ThreadNode;
 import dev.knot.model.WaitGraph;
@@ -77,6 +77,6 @@ final class ContentionRule implements Rule {
         List<String> threads = new ArrayList<>();
         threads.add(h.name());
         threads.addAll(Story.names(r.behind));
-        return new Finding(Kind.CONTENTION, certainty, threads, summary, story, why, fix, missing, List.of(), edges);
+        return Evidences.finding(Kind.CONTENTION, certainty, threads, summary, story, why, fix, missing, List.of(), edges);
     }
 }

@@ -2,7 +2,7 @@ package dev.knot.rules;
 
 import dev.knot.findings.Finding;
 import dev.knot.findings.Kind;
-import dev.knot.model.Certainty;
+import dev.knot.findings.Certainty;
 import dev.knot.model.Edge;
 import dev.knot.model.ResourceKind;
 import dev.knot.model.ThreadNode;
@@ -110,7 +110,7 @@ final class DeadlockRule implements Rule {
                   + " other; move the shared state into a third holder class or initialise lazily."
                 : "Acquire the locks in one global order in every code path (the order here is inconsistent), or acquire"
                   + " with a timeout (tryLock) and back off; keep critical sections from calling out to code that locks.";
-        return new Finding(Kind.DEADLOCK, certainty, Story.names(cycle), summary, story, why, fix, missing,
+        return Evidences.finding(Kind.DEADLOCK, certainty, Story.names(cycle), summary, story, why, fix, missing,
                 Story.names(Cycles.blockedBehind(dependents, cycle)), edges);
     }
 
@@ -183,7 +183,7 @@ final class DeadlockRule implements Rule {
                     ? " is" : " are") + " blocked on a lock \"" + t.name() + "\" keeps while it waits, "
                     + (behind.isEmpty() ? "" : Story.list(behind) + " wait" + (behind.size() == 1 ? "s" : "") + " behind them, ")
                     + "and " + proof + ". Neither side can move.";
-            return new Finding(Kind.DEADLOCK, Certainty.CERTAIN, Story.names(members), summary, story, why, fix, List.of(),
+            return Evidences.finding(Kind.DEADLOCK, Certainty.CERTAIN, Story.names(members), summary, story, why, fix, List.of(),
                     Story.names(behind), edges);
         }
         String why = "Whoever would give " + signal + " is most likely among " + Story.list(others)
@@ -191,7 +191,7 @@ final class DeadlockRule implements Rule {
                 + (g.activeThreads().isEmpty()
                     ? "No other thread in the dump is running, so nothing else can give it."
                     : "Unless another running thread (" + Story.list(g.activeThreads()) + ") gives it, neither side can move.");
-        return new Finding(Kind.DEADLOCK, Certainty.LIKELY, Story.names(members), summary, story, why, fix, missing,
+        return Evidences.finding(Kind.DEADLOCK, Certainty.LIKELY, Story.names(members), summary, story, why, fix, missing,
                 List.of(), edges);
     }
 
@@ -344,7 +344,7 @@ final class DeadlockRule implements Rule {
             }
             story.addAll(Story.notes(g, e.getKey()));
             String label = e.getKey().label();
-            Finding f = new Finding(Kind.DEADLOCK, Certainty.LIKELY, Story.names(ws),
+            Finding f = Evidences.finding(Kind.DEADLOCK, Certainty.LIKELY, Story.names(ws),
                     ws.size() + " threads wait for permits of " + label + " and no thread that could release one is running",
                     story,
                     "A permit is released only by a thread that holds one. Every thread in the dump that could hold one is"

@@ -3,7 +3,7 @@ package dev.knot.rules;
 import dev.knot.findings.Finding;
 import dev.knot.findings.Kind;
 import dev.knot.snapshot.DumpFormat;
-import dev.knot.model.Certainty;
+import dev.knot.findings.Certainty;
 import dev.knot.model.Edge;
 import dev.knot.model.Resource;
 import dev.knot.model.ResourceKind;
@@ -100,7 +100,7 @@ final class OrphanedLockRule implements Rule {
                   + " monitor before blocking or use a ReentrantLock."
                 : "Always unlock in a finally block right after lock(); never let a thread end (or be stopped) while holding"
                   + " a lock. To recover, restart the process: an orphaned lock cannot be released from outside.";
-        return new Finding(Kind.ORPHANED_LOCK, certainty, Story.names(waiters), summary, story, why, fix, missing,
+        return Evidences.finding(Kind.ORPHANED_LOCK, certainty, Story.names(waiters), summary, story, why, fix, missing,
                 List.of(), waits);
     }
 }

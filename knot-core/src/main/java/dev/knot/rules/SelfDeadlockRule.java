@@ -2,7 +2,7 @@ package dev.knot.rules;
 
 import dev.knot.findings.Finding;
 import dev.knot.findings.Kind;
-import dev.knot.model.Certainty;
+import dev.knot.findings.Certainty;
 import dev.knot.model.Edge;
 import dev.knot.model.ResourceKind;
 import dev.knot.model.ThreadNode;
@@ -44,7 +44,7 @@ final class SelfDeadlockRule implements Rule {
             // Only owned locks: a semaphore's permits are not "owned" and have their own story (provenSoleHolder).
             if (h.thread() == t && h.certainty() == Certainty.CERTAIN && w.resource().kind() != ResourceKind.READ_WRITE_LOCK
                     && w.resource().kind() != ResourceKind.SEMAPHORE) {
-                return new Finding(Kind.SELF_DEADLOCK, Certainty.CERTAIN, List.of(t.name()),
+                return Evidences.finding(Kind.SELF_DEADLOCK, Certainty.CERTAIN, List.of(t.name()),
                         "\"" + t.name() + "\" waits for " + w.resource().label() + ", which it holds itself",
                         List.of(Story.holds(h), Story.andWaits(w)),
                         "The lock is not reentrant (" + w.resource().typeName() + "): its owner cannot take it again, and it"
@@ -83,7 +83,7 @@ final class SelfDeadlockRule implements Rule {
         story.add(Story.holds(h));
         story.add(Story.andWaits(w));
         for (String n : g.notes(w.resource().key())) story.add("  " + w.resource().label() + ": " + n);
-        return new Finding(Kind.SELF_DEADLOCK, Certainty.CERTAIN, List.of(t.name()),
+        return Evidences.finding(Kind.SELF_DEADLOCK, Certainty.CERTAIN, List.of(t.name()),
                 "\"" + t.name() + "\" waits for " + (upgrade ? "the write lock of " : "a permit of ") + w.resource().label()
                         + " while it holds " + what + " itself, and no other thread holds any",
                 story,
@@ -111,7 +111,7 @@ final class SelfDeadlockRule implements Rule {
         story.add(Story.waits(w));
         story.add("  " + rel.get(0).evidence().get(0).replace("live: ", ""));
         for (String n : g.notes(t.pool())) story.add("  executor " + t.pool() + ": " + n);
-        return new Finding(Kind.SELF_DEADLOCK, Certainty.CERTAIN, List.of(t.name()),
+        return Evidences.finding(Kind.SELF_DEADLOCK, Certainty.CERTAIN, List.of(t.name()),
                 "\"" + t.name() + "\" waits for a task queued behind it in its own executor, whose only worker it is",
                 story,
                 "The awaited task can start only when a worker of its executor is free, and the only worker is the thread"
@@ -132,7 +132,7 @@ final class SelfDeadlockRule implements Rule {
         if (!g.ownersListed()) {
             missing.add("this dump does not list lock owners either (take it with `jstack -l`), so a writer holding it is not ruled out");
         }
-        return new Finding(Kind.SELF_DEADLOCK, Certainty.LIKELY, List.of(t.name()),
+        return Evidences.finding(Kind.SELF_DEADLOCK, Certainty.LIKELY, List.of(t.name()),
                 "\"" + t.name() + "\" waits for the write lock of " + w.resource().label()
                         + " that no other thread wants: most likely it holds the read lock itself (read→write upgrade)",
                 List.of(Story.waits(w),
@@ -149,7 +149,7 @@ final class SelfDeadlockRule implements Rule {
     private static Finding semaphoreTakenTwice(WaitGraph g, ThreadNode t, Edge w) {
         if (w.resource().kind() != ResourceKind.SEMAPHORE) return null;
         if (g.waitersOf(w.resource()).size() != 1) return null;
-        return new Finding(Kind.SELF_DEADLOCK, Certainty.LIKELY, List.of(t.name()),
+        return Evidences.finding(Kind.SELF_DEADLOCK, Certainty.LIKELY, List.of(t.name()),
                 "\"" + t.name() + "\" waits for a permit of " + w.resource().label()
                         + " that no other thread is using: most likely it holds the permits itself",
                 concat(List.of(Story.waits(w)), Story.notes(g, w.resource()),
@@ -176,7 +176,7 @@ final class SelfDeadlockRule implements Rule {
         if (k != ResourceKind.FUTURE && k != ResourceKind.COMPLETABLE_FUTURE) return null;
         List<ThreadNode> workers = g.pools().get(t.pool());
         if (workers == null || workers.size() != 1) return null;
-        return new Finding(Kind.SELF_DEADLOCK, Certainty.LIKELY, List.of(t.name()),
+        return Evidences.finding(Kind.SELF_DEADLOCK, Certainty.LIKELY, List.of(t.name()),
                 "\"" + t.name() + "\", the only worker of its executor, waits for a task that most likely sits in the same"
                         + " executor's queue behind the task it is running",
                 List.of(Story.waits(w), "\"" + t.name() + "\" is the only thread of executor " + t.pool()

@@ -4,7 +4,7 @@ import dev.knot.findings.Finding;
 import dev.knot.findings.Kind;
 import dev.knot.snapshot.DumpedThread;
 import dev.knot.snapshot.StackFrame;
-import dev.knot.model.Certainty;
+import dev.knot.findings.Certainty;
 import dev.knot.model.Edge;
 import dev.knot.model.Role;
 import dev.knot.model.ThreadNode;
@@ -57,7 +57,7 @@ final class StallRule {
                     + " was never started.";
             String fix = "Put a timeout on the wait (get/join with timeout, CompletableFuture.orTimeout, await(timeout)) and"
                     + " make sure every path, including failures, completes or releases what is awaited.";
-            out.add(new Finding(Kind.STALL, Certainty.LIKELY, Story.names(ts), summary, story, why, fix,
+            out.add(Evidences.finding(Kind.STALL, Certainty.LIKELY, Story.names(ts), summary, story, why, fix,
                     List.of("dumps do not show who is supposed to release it; " + Story.proofHint(last)
                             + (last.live() ? "" : " with tracking to see which task or thread would")),
                     List.of(), edges));

@@ -2,7 +2,7 @@ package dev.knot.rules;
 
 import dev.knot.findings.Finding;
 import dev.knot.findings.Kind;
-import dev.knot.model.Certainty;
+import dev.knot.findings.Certainty;
 import dev.knot.model.Edge;
 import dev.knot.model.ResourceKind;
 import dev.knot.model.ThreadNode;
@@ -77,7 +77,7 @@ final class StarvationRule implements Rule {
                   + " worker will be free until they complete."
                 : "Each worker waits for something only another task can provide, and every thread that could run that"
                   + " task is one of these blocked workers.";
-        return new Finding(Kind.STARVATION, Certainty.LIKELY, Story.names(workers),
+        return Evidences.finding(Kind.STARVATION, Certainty.LIKELY, Story.names(workers),
                 "pool " + pool + " is starved: all " + workers.size() + " workers wait for work that needs a free worker",
                 story, why,
                 "Never block a pool's worker on a task of the same pool: compose asynchronously (thenCompose, callbacks),"
@@ -103,7 +103,7 @@ final class StarvationRule implements Rule {
         for (String n : g.notes(pool)) story.add("executor " + pool + ": " + n);
         List<Edge> edges = new ArrayList<>(waits);
         edges.addAll(proofs);
-        return new Finding(Kind.STARVATION, Certainty.CERTAIN, Story.names(workers),
+        return Evidences.finding(Kind.STARVATION, Certainty.CERTAIN, Story.names(workers),
                 "pool " + pool + " is starved: all " + workers.size() + " workers wait for tasks queued behind them in"
                         + " the same pool",
                 story,
@@ -134,7 +134,7 @@ final class StarvationRule implements Rule {
         if (borrowers.isEmpty()) return null;
         List<String> story = new ArrayList<>();
         for (Edge e : waits) story.add(Story.waits(e));
-        return new Finding(Kind.STARVATION, Certainty.LIKELY, Story.names(borrowers),
+        return Evidences.finding(Kind.STARVATION, Certainty.LIKELY, Story.names(borrowers),
                 borrowers.size() + " thread(s) wait to borrow from an object pool and no thread that could return an object is running",
                 story,
                 "Objects come back only when a borrower returns one; every thread that could be holding one is waiting to"

@@ -66,7 +66,7 @@ final class Story {
     }
 
     static String holds(Edge h) {
-        String how = h.certainty() == dev.knot.model.Certainty.LIKELY ? " may hold " : " holds ";
+        String how = h.certainty() == dev.knot.findings.Certainty.LIKELY ? " may hold " : " holds ";
         return quote(h.thread()) + how + h.resource().label() + acquired(h);
     }
 
@@ -76,7 +76,7 @@ final class Story {
                     ? " (running " + h.site().location() + ")"
                     : ", locked in frame " + h.site().location();
         }
-        if (h.certainty() == dev.knot.model.Certainty.LIKELY) return "";
+        if (h.certainty() == dev.knot.findings.Certainty.LIKELY) return "";
         String live = "live: " + quote(h.thread()) + " ";
         if (!h.evidence().isEmpty() && h.evidence().get(0).startsWith(live)) {
             return " (" + h.evidence().get(0).substring(live.length()) + ")"; // what tracking recorded

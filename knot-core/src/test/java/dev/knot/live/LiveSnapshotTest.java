@@ -11,7 +11,7 @@ import dev.knot.findings.Finding;
 import dev.knot.findings.Report;
 import dev.knot.input.DumpReader;
 import dev.knot.snapshot.ThreadDump;
-import dev.knot.model.Certainty;
+import dev.knot.findings.Certainty;
 import dev.knot.input.WithoutEvidence;
 import dev.knot.rules.Analyzer;
 import dev.knot.rules.EvidenceTest;

@@ -12,7 +12,7 @@ import dev.knot.input.DumpReader;
 import dev.knot.snapshot.LiveFact;
 import dev.knot.snapshot.ThreadDump;
 import dev.knot.input.WithoutEvidence;
-import dev.knot.model.Certainty;
+import dev.knot.findings.Certainty;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.knot.findings.Finding;
 import dev.knot.findings.Report;
 import dev.knot.input.DumpReader;
-import dev.knot.model.Certainty;
+import dev.knot.findings.Certainty;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.List;

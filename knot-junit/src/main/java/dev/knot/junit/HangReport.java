@@ -6,7 +6,7 @@ import dev.knot.snapshot.DumpedThread;
 import dev.knot.snapshot.LockLine;
 import dev.knot.snapshot.ThreadDump;
 import dev.knot.live.LiveSnapshot;
-import dev.knot.model.Certainty;
+import dev.knot.findings.Certainty;
 import dev.knot.render.TextRenderer;
 import dev.knot.rules.Analyzer;
 import java.io.PrintWriter;

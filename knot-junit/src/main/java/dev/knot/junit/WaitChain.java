@@ -102,7 +102,7 @@ final class WaitChain {
                 ThreadNode u = e.thread();
                 String how = e.type() == Edge.Type.HELD_BY ? "held by " : "can be released by ";
                 String where = e.site() == null ? "" : ", locked in frame " + e.site().location();
-                String likely = e.certainty() == dev.knot.model.Certainty.LIKELY ? " (inferred)" : "";
+                String likely = e.certainty() == dev.knot.findings.Certainty.LIKELY ? " (inferred)" : "";
                 lines.add(indent + "  " + how + quote(u) + where + likely);
                 if (told.contains(u)) {
                     lines.add(indent + "    (" + quote(u) + ", above)");

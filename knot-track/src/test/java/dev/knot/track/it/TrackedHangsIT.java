@@ -10,7 +10,7 @@ import dev.knot.findings.Report;
 import dev.knot.snapshot.LiveFact;
 import dev.knot.snapshot.ThreadDump;
 import dev.knot.live.LiveSnapshot;
-import dev.knot.model.Certainty;
+import dev.knot.findings.Certainty;
 import dev.knot.rules.Analyzer;
 import dev.knot.track.Options;
 import dev.knot.track.Tracking;

@@ -1,4 +1,4 @@
-package dev.knot.model;
+package dev.knot.findings;
 
 /** How sure an edge or a finding is. */
 public enum Certainty {
