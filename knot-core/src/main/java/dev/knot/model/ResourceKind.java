@@ -26,6 +26,19 @@ public enum ResourceKind {
         this.owned = owned;
     }
 
+    /** What a thread does to let a waiter go ("count it down"), for a resource nobody is shown holding. */
+    public String releaseVerb() {
+        switch (this) {
+            case LATCH: return "count it down";
+            case SEMAPHORE: return "release a permit";
+            case FUTURE:
+            case COMPLETABLE_FUTURE: return "complete it";
+            case BOUNDED_QUEUE: return "take from or put into it";
+            case THREAD_EXIT: return "end it";
+            default: return "signal it";
+        }
+    }
+
     /** Plain word used in stories. */
     public String noun() {
         return noun;
