@@ -27,7 +27,7 @@ class WatchdogIT {
         try {
             AgentLoadIT.awaitReady(p, Duration.ofSeconds(30));
             AgentLoadIT.awaitLine(stderr, "Hang found: 1 deadlock", p);
-            AgentLoadIT.awaitLine(stderr, "has been waiting on", p); // the report is written in more than one write
+            awaitText(stderr, "has been waiting on", p); // the report is written in more than one write
             String text = Files.readString(stderr, StandardCharsets.UTF_8);
             assertTrue(text.contains("DEADLOCK (certain)") && text.contains("\"transfer-alice-to-bob\""), text);
             assertTrue(text.contains("has been waiting on"), "the age of each wait: " + text);
@@ -69,5 +69,15 @@ class WatchdogIT {
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-javaagent:" + jar + "=" + options, "-cp", AgentLoadIT.classPathOf(example), example.getName());
         return new ProcessBuilder(cmd).redirectError(stderr.toFile()).start();
+    }
+
+    private static void awaitText(Path file, String text, Process p) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (!Files.readString(file, StandardCharsets.UTF_8).contains(text)) {
+            if (!p.isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError("no '" + text + "' in " + Files.readString(file, StandardCharsets.UTF_8));
+            }
+            Thread.sleep(10);
+        }
     }
 }

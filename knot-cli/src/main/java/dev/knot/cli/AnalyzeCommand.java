@@ -62,26 +62,42 @@ final class AnalyzeCommand implements Callable<Integer> {
         if (!output.valid(err, "analyze")) return ExitCodes.USAGE;
         Early early = files.size() == 1 ? Early.take(files.get(0)) : null;
         List<ThreadDump> dumps = new ArrayList<>();
-        int unreadable = 0;
+        List<String> unreadable = new ArrayList<>();
         for (String f : files) {
             try {
                 if (early != null) early.rethrow();
                 dumps.addAll(early != null ? early.dumps() : read(f));
             } catch (UnreadableInputException e) {
                 err.println("knot: " + e.getMessage());
-                unreadable++;
+                unreadable.add(e.getMessage());
             }
         }
         err.flush();
-        if (dumps.isEmpty()) return ExitCodes.UNREADABLE_INPUT;
+        if (dumps.isEmpty()) {
+            // A JSON consumer always gets a document: no inputs, no findings, the errors as warnings.
+            if (output.json()) output.render(new Report(List.of(), List.of(), unreadable));
+            return ExitCodes.UNREADABLE_INPUT;
+        }
         if (early == null) Timings.mark("read");
-        Report report = early != null ? early.report() : Analyzer.analyze(DumpReader.orderByTime(dumps));
+        Report report = early != null ? early.report() : analyze(dumps);
         if (early == null) Timings.mark("analysed");
+        if (output.json() && !unreadable.isEmpty()) {
+            List<String> warnings = new ArrayList<>(unreadable);
+            warnings.addAll(report.warnings());
+            report = new Report(report.dumps(), report.findings(), warnings);
+        }
         output.render(report);
         Timings.mark("rendered");
         Timings.print(System.err);
         if (report.hangFound()) return ExitCodes.HANG;
-        return unreadable > 0 ? ExitCodes.UNREADABLE_INPUT : ExitCodes.OK;
+        return unreadable.isEmpty() ? ExitCodes.OK : ExitCodes.UNREADABLE_INPUT;
+    }
+
+    /** Several inputs: each process's dumps apart, oldest first. */
+    static Report analyze(List<ThreadDump> dumps) {
+        List<List<ThreadDump>> processes = new ArrayList<>();
+        for (List<ThreadDump> p : DumpReader.byProcess(dumps)) processes.add(DumpReader.orderByTime(p));
+        return Analyzer.analyzeApart(processes);
     }
 
     private List<ThreadDump> read(String f) throws UnreadableInputException {
@@ -156,7 +172,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                 try {
                     List<ThreadDump> dumps = readFile(f, withProgress);
                     Timings.mark("read (started at launch, alongside the command line)");
-                    Report report = Analyzer.analyze(DumpReader.orderByTime(dumps));
+                    Report report = analyze(dumps);
                     Timings.mark("analysed (alongside)");
                     return new Early(dumps, report, null);
                 } catch (UnreadableInputException e) {

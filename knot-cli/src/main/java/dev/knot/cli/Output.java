@@ -37,6 +37,10 @@ final class Output {
         return true;
     }
 
+    boolean json() {
+        return format.equals("json");
+    }
+
     void render(Report report) {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
         switch (format) {

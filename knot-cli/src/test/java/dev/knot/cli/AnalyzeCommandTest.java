@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.zip.GZIPOutputStream;
@@ -212,6 +213,54 @@ class AnalyzeCommandTest {
             assertFalse(err.contains("Exception") || err.contains("\tat "), err);
             assertEquals("", r.out());
         }
+    }
+
+    @Test
+    void dumpsOfDifferentProcessesAreAnalysedApartWithAWarning() throws IOException {
+        Path a = resource("jdk17-jstack-l.txt");
+        Path b = resource("jdk25-jstack-l.txt");
+        Run r = knot("analyze", "--format", "json", a.toString(), b.toString());
+        assertEquals(ExitCodes.HANG, r.exit(), r.err());
+        JsonNode root = new ObjectMapper().readTree(r.out());
+        assertEquals(2, root.get("inputs").size());
+        String first = root.get("warnings").get(0).asText();
+        assertTrue(first.startsWith("the inputs come from 2 different processes") && first.contains("[" + a + "]")
+                && first.contains("[" + b + "]"), first);
+        Run alone17 = knot("analyze", "--format", "json", a.toString());
+        Run alone25 = knot("analyze", "--format", "json", b.toString());
+        int apart = new ObjectMapper().readTree(alone17.out()).get("findings").size()
+                + new ObjectMapper().readTree(alone25.out()).get("findings").size();
+        assertEquals(apart, root.get("findings").size(), "each process's findings, as if analysed alone");
+        for (JsonNode f : root.get("findings")) assertFalse(f.get("kind").asText().equals("stall"), "no stall across processes");
+
+        Path again = Files.copy(b, dir.resolve("again.txt"));
+        Run same = knot("analyze", "--format", "json", b.toString(), again.toString());
+        for (JsonNode w : new ObjectMapper().readTree(same.out()).get("warnings")) {
+            assertFalse(w.asText().contains("different processes"), w.asText());
+        }
+    }
+
+    @Test
+    void jsonConsumersGetADocumentEvenWhenNothingCouldBeRead() throws IOException {
+        Path prose = Files.writeString(dir.resolve("notes.txt"), "this is not a thread dump\njust some notes\n");
+        Run r = knot("analyze", "--format", "json", prose.toString(), dir.resolve("missing.txt").toString());
+        assertEquals(ExitCodes.UNREADABLE_INPUT, r.exit(), r.err());
+        JsonNode root = new ObjectMapper().readTree(r.out());
+        assertEquals("knot-report", root.get("schema").asText());
+        assertFalse(root.get("hang").asBoolean());
+        assertEquals(0, root.get("inputs").size());
+        assertEquals(0, root.get("findings").size());
+        List<String> warnings = new ArrayList<>();
+        root.get("warnings").forEach(w -> warnings.add(w.asText()));
+        assertEquals(2, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).startsWith(prose.toString()) && warnings.get(1).contains("no such file"), warnings.toString());
+        assertEquals(2, r.err().strip().split("\n").length, "still one line per input on stderr: " + r.err());
+
+        Run partial = knot("analyze", "--format", "json", resource("jdk17-jstack-l.txt").toString(), prose.toString());
+        assertEquals(ExitCodes.HANG, partial.exit());
+        JsonNode p = new ObjectMapper().readTree(partial.out());
+        assertEquals(1, p.get("inputs").size());
+        assertTrue(p.get("warnings").get(0).asText().startsWith(prose.toString()), partial.out());
     }
 
     @Test

@@ -211,6 +211,48 @@ public final class DumpReader {
      * Dumps sorted by their time, oldest first. Stable: dumps without a time keep their input position and
      * dumps with equal times keep their input order.
      */
+    /**
+     * Dumps grouped by the process they come from, each group in input order. Two dumps are of one process unless
+     * something differs that cannot change while a JVM runs: the pid (JSON and live snapshots have it), the native
+     * id of the JVM's own threads that live as long as it ({@code Reference Handler}, {@code Signal Dispatcher},
+     * {@code Finalizer}), or the JVM version line. Where neither dump shows one of these, they stay together.
+     */
+    public static List<List<ThreadDump>> byProcess(List<ThreadDump> dumps) {
+        List<List<ThreadDump>> groups = new ArrayList<>();
+        for (ThreadDump d : dumps) {
+            List<ThreadDump> home = null;
+            for (List<ThreadDump> g : groups) {
+                if (sameProcess(g.get(0), d)) {
+                    home = g;
+                    break;
+                }
+            }
+            if (home == null) groups.add(home = new ArrayList<>());
+            home.add(d);
+        }
+        return groups;
+    }
+
+    private static final List<String> LIFELONG_THREADS = List.of("Reference Handler", "Signal Dispatcher", "Finalizer");
+
+    static boolean sameProcess(ThreadDump a, ThreadDump b) {
+        if (!a.processId().isEmpty() && !b.processId().isEmpty()) return a.processId().equals(b.processId());
+        if (!a.jvmVersion().isEmpty() && !b.jvmVersion().isEmpty() && !a.jvmVersion().equals(b.jvmVersion())) return false;
+        for (String name : LIFELONG_THREADS) {
+            String x = nativeIdOf(a, name);
+            String y = nativeIdOf(b, name);
+            if (!x.isEmpty() && !y.isEmpty()) return x.equals(y);
+        }
+        return true;
+    }
+
+    private static String nativeIdOf(ThreadDump d, String threadName) {
+        for (var t : d.threads()) {
+            if (t.name().equals(threadName) && !t.virtual()) return t.nativeId();
+        }
+        return "";
+    }
+
     public static List<ThreadDump> orderByTime(List<ThreadDump> dumps) {
         List<ThreadDump> timed = new ArrayList<>();
         for (ThreadDump d : dumps) {

@@ -34,6 +34,33 @@ public final class Analyzer {
         return false;
     }
 
+    /**
+     * Each process's snapshots analysed on their own (a stall is only a stall across dumps of one JVM), as one
+     * report that says the inputs came from several processes.
+     *
+     * @param processes snapshots grouped by process, each group oldest first
+     */
+    public static Report analyzeApart(List<List<ThreadDump>> processes) {
+        if (processes.size() == 1) return analyze(processes.get(0));
+        List<ThreadDump> dumps = new ArrayList<>();
+        List<Finding> findings = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        List<String> sources = new ArrayList<>();
+        for (List<ThreadDump> p : processes) {
+            Report r = analyze(p);
+            dumps.addAll(r.dumps());
+            findings.addAll(r.findings());
+            warnings.addAll(r.warnings());
+            List<String> names = new ArrayList<>();
+            for (ThreadDump d : p) names.add(d.source());
+            sources.add(String.join(", ", names));
+        }
+        findings.sort((a, b) -> Boolean.compare(b.kind().hang(), a.kind().hang()));
+        warnings.add(0, "the inputs come from " + processes.size() + " different processes (different pid, JVM version or"
+                + " JVM threads), analysed each on its own: " + String.join("; ", sources.stream().map(s -> "[" + s + "]").toList()));
+        return new Report(dumps, findings, warnings);
+    }
+
     /** @param dumps snapshots of one process, oldest first */
     public static Report analyze(List<ThreadDump> dumps) {
         if (dumps.isEmpty()) throw new IllegalArgumentException("no dumps");
