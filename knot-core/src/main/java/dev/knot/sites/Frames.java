@@ -10,14 +10,12 @@ public final class Frames {
     private Frames() {
     }
 
-    /** JDK and JVM-generated code: never where the bug is. */
+    /** JDK, JVM-generated, test-framework and build-tool code ({@link PlatformCode}): never where the bug is. */
     public static boolean isPlatform(StackFrame f) {
-        String c = f.className();
-        return c.startsWith("java.") || c.startsWith("javax.") || c.startsWith("jdk.") || c.startsWith("sun.")
-                || c.startsWith("com.sun.") || c.contains("$$Lambda") || c.startsWith("org.junit.");
+        return PlatformCode.isPlatform(f.className());
     }
 
-    /** Innermost non-platform frame, or the top frame if the stack is all JDK. */
+    /** Innermost non-platform frame, or the top frame if the stack is all platform code. */
     public static StackFrame applicationSite(List<StackFrame> frames) {
         for (int i = 0; i < frames.size(); i++) {
             if (!isPlatform(frames.get(i))) return frames.get(i);

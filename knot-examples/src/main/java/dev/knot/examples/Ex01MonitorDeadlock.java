@@ -1,7 +1,5 @@
 package dev.knot.examples;
 
-import java.util.concurrent.CountDownLatch;
-
 /**
  * Two bank transfers run at the same time in opposite directions. Each locks its source account, then its
  * target account, with {@code synchronized}: transfer A locks alice then bob, transfer B locks bob then
@@ -24,28 +22,16 @@ public final class Ex01MonitorDeadlock {
         }
     }
 
-    /**
-     * In production the two transfers must interleave within microseconds to deadlock; this latch, reached
-     * while holding the first account, makes the unlucky interleaving certain.
-     */
-    private static final CountDownLatch BOTH_HOLD_SOURCE = new CountDownLatch(2);
+    /** Where the two transfers meet, each holding its source account: the unlucky interleaving, made certain. */
+    private static final LockOrderDeadlock TRANSFERS = new LockOrderDeadlock();
 
     static void transfer(Account from, Account to, long cents) {
         synchronized (from) {
-            awaitOtherTransfer();
+            TRANSFERS.awaitOther();
             synchronized (to) {
                 from.balanceCents -= cents;
                 to.balanceCents += cents;
             }
-        }
-    }
-
-    private static void awaitOtherTransfer() {
-        BOTH_HOLD_SOURCE.countDown();
-        try {
-            BOTH_HOLD_SOURCE.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -54,13 +40,13 @@ public final class Ex01MonitorDeadlock {
         Account alice = new Account("alice", 100_00);
         Account bob = new Account("bob", 50_00);
 
-        Thread aliceToBob = ExampleSupport.startDaemon("transfer-alice-to-bob", () -> transfer(alice, bob, 20_00));
-        Thread bobToAlice = ExampleSupport.startDaemon("transfer-bob-to-alice", () -> transfer(bob, alice, 5_00));
-
-        // BLOCKED happens only at the second synchronized: the latch wait is WAITING.
-        ExampleSupport.await(ExampleSupport.HANG_TIMEOUT, "both transfers BLOCKED on the other's account",
-                () -> ExampleSupport.isBlocked(aliceToBob) && ExampleSupport.isBlocked(bobToAlice),
-                aliceToBob, bobToAlice);
-        ExampleSupport.hangFormed(options, aliceToBob);
+        // BLOCKED happens only at the second synchronized: the wait where the transfers meet is WAITING.
+        Thread first = TRANSFERS.start(ExampleSupport::startDaemon,
+                "transfer-alice-to-bob", () -> transfer(alice, bob, 20_00),
+                "transfer-bob-to-alice", () -> transfer(bob, alice, 5_00),
+                "both transfers BLOCKED on the other's account",
+                (aliceToBob, bobToAlice) -> ExampleSupport.isBlocked(aliceToBob)
+                        && ExampleSupport.isBlocked(bobToAlice));
+        ExampleSupport.hangFormed(options, first);
     }
 }

@@ -1,6 +1,5 @@
 package dev.knot.examples;
 
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -26,13 +25,13 @@ public final class Ex02ReentrantLockDeadlock {
         }
     }
 
-    /** Reached while holding the source account: makes the opposite-order interleaving certain. */
-    private static final CountDownLatch BOTH_HOLD_SOURCE = new CountDownLatch(2);
+    /** Where the two transfers meet, each holding its source account: the opposite-order interleaving, made certain. */
+    private static final LockOrderDeadlock TRANSFERS = new LockOrderDeadlock();
 
     static void transfer(Account from, Account to, long cents) {
         from.lock.lock();
         try {
-            awaitOtherTransfer();
+            TRANSFERS.awaitOther();
             to.lock.lock();
             try {
                 from.balanceCents -= cents;
@@ -45,31 +44,18 @@ public final class Ex02ReentrantLockDeadlock {
         }
     }
 
-    private static void awaitOtherTransfer() {
-        BOTH_HOLD_SOURCE.countDown();
-        try {
-            BOTH_HOLD_SOURCE.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     public static void main(String[] args) {
         ExampleSupport.Options options = ExampleSupport.start(Ex02ReentrantLockDeadlock.class, args);
         Account carol = new Account("carol", 300_00);
         Account dave = new Account("dave", 10_00);
 
-        Thread carolToDave = ExampleSupport.startDaemon("transfer-carol-to-dave", () -> transfer(carol, dave, 25_00));
-        Thread daveToCarol = ExampleSupport.startDaemon("transfer-dave-to-carol", () -> transfer(dave, carol, 1_00));
-
-        // Queued on the target's lock means past the latch; WAITING then means parked there for good.
-        ExampleSupport.await(ExampleSupport.HANG_TIMEOUT, "both transfers parked on the other's lock",
-                () -> parkedOn(dave.lock, carolToDave) && parkedOn(carol.lock, daveToCarol),
-                carolToDave, daveToCarol);
-        ExampleSupport.hangFormed(options, carolToDave);
-    }
-
-    private static boolean parkedOn(ReentrantLock lock, Thread thread) {
-        return lock.hasQueuedThread(thread) && thread.getState() == Thread.State.WAITING;
+        // Queued on the target's lock means past the meeting point; WAITING then means parked there for good.
+        Thread first = TRANSFERS.start(ExampleSupport::startDaemon,
+                "transfer-carol-to-dave", () -> transfer(carol, dave, 25_00),
+                "transfer-dave-to-carol", () -> transfer(dave, carol, 1_00),
+                "both transfers parked on the other's lock",
+                (carolToDave, daveToCarol) -> ExampleSupport.isParkedOn(dave.lock, carolToDave)
+                        && ExampleSupport.isParkedOn(carol.lock, daveToCarol));
+        ExampleSupport.hangFormed(options, first);
     }
 }

@@ -62,12 +62,9 @@ public final class Ex11OrphanedLock {
         Thread ledgerWriter = ExampleSupport.startDaemon("ledger-writer", () -> ledger.append(4_99));
 
         ExampleSupport.await(ExampleSupport.HANG_TIMEOUT, "both ledger users parked on the orphaned lock",
-                () -> parkedOn(ledger.lock, balanceReport) && parkedOn(ledger.lock, ledgerWriter),
+                () -> ExampleSupport.isParkedOn(ledger.lock, balanceReport)
+                        && ExampleSupport.isParkedOn(ledger.lock, ledgerWriter),
                 balanceReport, ledgerWriter);
         ExampleSupport.hangFormed(options, balanceReport);
-    }
-
-    private static boolean parkedOn(ReentrantLock lock, Thread thread) {
-        return lock.hasQueuedThread(thread) && thread.getState() == Thread.State.WAITING;
     }
 }

@@ -1,6 +1,5 @@
 package dev.knot.examples;
 
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -31,13 +30,13 @@ public final class Ex14VirtualThreadDeadlock {
         }
     }
 
-    /** Reached while holding the source account: makes the opposite-order interleaving certain. */
-    private static final CountDownLatch BOTH_HOLD_SOURCE = new CountDownLatch(2);
+    /** Where the two transfers meet, each holding its source account: the opposite-order interleaving, made certain. */
+    private static final LockOrderDeadlock TRANSFERS = new LockOrderDeadlock();
 
     static void transfer(Account from, Account to, long cents) {
         from.lock.lock();
         try {
-            awaitOtherTransfer();
+            TRANSFERS.awaitOther();
             to.lock.lock();
             try {
                 from.balanceCents -= cents;
@@ -50,32 +49,18 @@ public final class Ex14VirtualThreadDeadlock {
         }
     }
 
-    private static void awaitOtherTransfer() {
-        BOTH_HOLD_SOURCE.countDown();
-        try {
-            BOTH_HOLD_SOURCE.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     public static void main(String[] args) {
         ExampleSupport.Options options = ExampleSupport.start(Ex14VirtualThreadDeadlock.class, args);
         Account erin = new Account("erin", 70_00);
         Account frank = new Account("frank", 20_00);
 
-        Thread erinToFrank = ExampleSupport.startVirtual("vt-transfer-erin-to-frank",
-                () -> transfer(erin, frank, 15_00));
-        Thread frankToErin = ExampleSupport.startVirtual("vt-transfer-frank-to-erin",
-                () -> transfer(frank, erin, 3_00));
-
-        ExampleSupport.await(ExampleSupport.HANG_TIMEOUT, "both virtual transfers parked on the other's lock",
-                () -> parkedOn(frank.lock, erinToFrank) && parkedOn(erin.lock, frankToErin),
-                erinToFrank, frankToErin);
-        ExampleSupport.hangFormed(options, erinToFrank);
-    }
-
-    private static boolean parkedOn(ReentrantLock lock, Thread thread) {
-        return lock.hasQueuedThread(thread) && thread.getState() == Thread.State.WAITING;
+        // Queued on the target's lock means past the meeting point; WAITING then means parked there for good.
+        Thread first = TRANSFERS.start(ExampleSupport::startVirtual,
+                "vt-transfer-erin-to-frank", () -> transfer(erin, frank, 15_00),
+                "vt-transfer-frank-to-erin", () -> transfer(frank, erin, 3_00),
+                "both virtual transfers parked on the other's lock",
+                (erinToFrank, frankToErin) -> ExampleSupport.isParkedOn(frank.lock, erinToFrank)
+                        && ExampleSupport.isParkedOn(erin.lock, frankToErin));
+        ExampleSupport.hangFormed(options, first);
     }
 }

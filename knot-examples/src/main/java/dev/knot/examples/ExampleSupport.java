@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
@@ -197,6 +198,11 @@ public final class ExampleSupport {
     /** True while {@code thread} is parked (or waits) with a {@link Future} as its park blocker: Future.get(). */
     public static boolean isWaitingOnFuture(Thread thread) {
         return thread.getState() == Thread.State.WAITING && LockSupport.getBlocker(thread) instanceof Future;
+    }
+
+    /** True while {@code thread} is queued on {@code lock} and parked (WAITING) in its lock(). */
+    public static boolean isParkedOn(ReentrantLock lock, Thread thread) {
+        return lock.hasQueuedThread(thread) && thread.getState() == Thread.State.WAITING;
     }
 
     /** Id of the thread that owns the monitor {@code thread} is blocked on, or -1 (platform threads only). */

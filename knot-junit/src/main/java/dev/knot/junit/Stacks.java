@@ -1,5 +1,6 @@
 package dev.knot.junit;
 
+import dev.knot.sites.PlatformCode;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -8,12 +9,10 @@ final class Stacks {
     private Stacks() {
     }
 
-    /** Frames a user did not write: the JDK, JUnit, build tools, Knot. */
+    /** Frames a user did not write: the JDK, JUnit, build tools (the analysis's list), and this package of Knot. */
     static boolean library(StackTraceElement e) {
         String c = e.getClassName();
-        return c.startsWith("java.") || c.startsWith("javax.") || c.startsWith("jdk.") || c.startsWith("sun.")
-                || c.startsWith("com.sun.") || c.startsWith("org.junit.") || knot(c)
-                || c.startsWith("org.apache.maven.surefire.") || c.startsWith("org.gradle.") || c.startsWith("worker.org.gradle.");
+        return PlatformCode.isPlatform(c) || knot(c);
     }
 
     /** Knot's own classes (the package dev.knot.junit itself, not packages below it). */
