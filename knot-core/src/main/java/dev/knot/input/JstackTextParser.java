@@ -901,6 +901,7 @@ final class JstackTextParser {
     }
 
     private static Instant parseTimestamp(String s) {
+        if (s.length() < 19) return null; // looked like one before trimming (a mutated or cut line)
         try {
             return LocalDateTime.parse(s.substring(0, 19).replace(' ', 'T')).toInstant(ZoneOffset.UTC);
         } catch (DateTimeParseException e) {

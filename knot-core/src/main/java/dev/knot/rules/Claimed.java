@@ -32,6 +32,10 @@ final class Claimed {
         return false;
     }
 
+    void addAll(Collection<ThreadNode> ts) {
+        threads.addAll(ts);
+    }
+
     /** Claims the finding's threads: every member has its wait among the finding's edges. */
     void add(Finding f) {
         Set<String> members = new HashSet<>(f.threads()); // a list's contains per edge grew with members x edges

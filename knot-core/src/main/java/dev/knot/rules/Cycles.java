@@ -1,14 +1,19 @@
 package dev.knot.rules;
 
+import dev.knot.findings.Certainty;
 import dev.knot.model.Edge;
 import dev.knot.model.ThreadNode;
 import dev.knot.model.WaitGraph;
+import dev.knot.model.Resource;
+import dev.knot.model.ResourceKind;
+import dev.knot.model.WaitMode;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -116,5 +121,52 @@ final class Cycles {
             }
         }
         return behind;
+    }
+
+    /**
+     * Where a group rests on guessed owners (a dump that does not list who owns java.util.concurrent locks, so every
+     * thread stuck on one lock "may hold" the others), the group is every thread that could close a cycle, not the
+     * cycle: 2 threads deadlocked and 200 queued behind them read as 202 deadlocked. In a cycle over exclusive locks
+     * each member waits for a different lock (two waiters of one lock wait for the same holder, so they cannot both
+     * be in cycles apart), and the cycles through one lock share its holder. So of several group members waiting
+     * for one exclusive lock, one is kept: the one whose wait looks least like a queue (the fewest threads waiting
+     * there at the same line), else the first; the others wait behind. The group itself where no owner is guessed.
+     */
+    static List<ThreadNode> narrowGuessed(WaitGraph g, List<ThreadNode> group) {
+        if (group.size() <= 2) return group;
+        Set<ThreadNode> in = new HashSet<>(group);
+        boolean guessed = false;
+        for (ThreadNode t : group) {
+            for (Edge h : g.unblockers(g.waitOf(t).resource())) {
+                if (in.contains(h.thread()) && h.certainty() != Certainty.CERTAIN) guessed = true;
+            }
+        }
+        if (!guessed) return group;
+        Map<Object, Integer> alike = new HashMap<>();
+        Map<Resource, ThreadNode> kept = new HashMap<>();
+        for (ThreadNode t : group) alike.merge(waitShape(g, t), 1, Integer::sum);
+        for (ThreadNode t : group) {
+            Edge w = g.waitOf(t);
+            if (!exclusive(w)) continue;
+            ThreadNode k = kept.get(w.resource());
+            if (k == null || alike.get(waitShape(g, t)) < alike.get(waitShape(g, k))) kept.put(w.resource(), t);
+        }
+        List<ThreadNode> out = new ArrayList<>();
+        for (ThreadNode t : group) {
+            Edge w = g.waitOf(t);
+            if (!exclusive(w) || kept.get(w.resource()) == t) out.add(t);
+        }
+        return out.size() < 2 ? group : out;
+    }
+
+    private static boolean exclusive(Edge w) {
+        ResourceKind k = w.resource().kind();
+        return k == ResourceKind.MONITOR || k == ResourceKind.EXCLUSIVE_LOCK
+                || k == ResourceKind.READ_WRITE_LOCK && w.mode() == WaitMode.WRITE_LOCK;
+    }
+
+    private static Object waitShape(WaitGraph g, ThreadNode t) {
+        Edge w = g.waitOf(t);
+        return List.of(w.resource(), w.site() == null ? "" : w.site().site());
     }
 }

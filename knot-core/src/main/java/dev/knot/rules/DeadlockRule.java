@@ -30,13 +30,17 @@ final class DeadlockRule implements Rule {
     public List<Finding> apply(WaitGraph g, Claimed claimed) {
         List<Finding> out = new ArrayList<>();
         Map<ThreadNode, List<ThreadNode>> dependents = null;
-        for (List<ThreadNode> cycle : Cycles.find(g)) {
-            if (cycle.size() < 2 || claimed.any(cycle)) continue;
+        for (List<ThreadNode> group : Cycles.find(g)) {
+            if (group.size() < 2 || claimed.any(group)) continue;
             if (dependents == null) dependents = Cycles.dependents(g);
+            List<ThreadNode> cycle = Cycles.narrowGuessed(g, group);
             Finding f = ownedCycle(g, cycle, dependents);
+            if (f == null && cycle != group) f = ownedCycle(g, cycle = group, dependents);
             if (f != null) {
                 out.add(f);
                 claimed.add(f);
+                // the rest of a guessed group is told as blocked behind the cycle, not again by a later rule
+                if (cycle != group) claimed.addAll(group);
             }
         }
         for (ThreadNode t : g.threads()) {

@@ -54,6 +54,17 @@ class RealDumpsTest {
     }
 
     @Test
+    void queuedBehindAGuessedCycleIsBlockedBehindNotDeadlocked() throws Exception {
+        // JSON dumps list no owners of j.u.c locks: each of the 200 threads queued on one of the cycle's locks "may
+        // hold" the other, so the group of possible members is 202; the cycle is the 2 that wait at their own lines.
+        Report r = analyze("jdk/vtcycle-jdk25-thread-dump-to-file.json");
+        assertEquals(List.of("deadlock likely [vt-a, vt-b]"), keys(r));
+        Finding f = r.findings().get(0);
+        assertEquals(200, f.blocked().size(), f.blocked().toString());
+        assertTrue(f.blocked().stream().allMatch(t -> t.startsWith("vt-q")), f.blocked().toString());
+    }
+
+    @Test
     void withoutDashLTheLockCycleIsOnlyLikely() throws Exception {
         Report r = analyze("jdk/jdk25-jstack-e.txt");
         Finding b = r.findings().stream().filter(f -> f.threads().contains("B-rl-1")).findFirst().orElseThrow();
