@@ -1,13 +1,14 @@
 package dev.knot.agent;
 
+import dev.knot.input.AgentProtocol;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 
 /**
  * Agent options as {@code key=value,key=value} (the string after {@code -javaagent:knot-agent.jar=}, the second
- * argument of {@code loadAgent} or of {@code jcmd PID JVMTI.agent_load JAR OPTIONS}). Parsed generically so that
- * new keys need no parser change. A segment without {@code =} continues the previous value, so a file name with
+ * argument of {@code loadAgent} or of {@code jcmd PID JVMTI.agent_load JAR OPTIONS}; keys in {@link AgentProtocol}).
+ * Parsed generically so that new keys need no parser change. A segment without {@code =} continues the previous value, so a file name with
  * a comma in it survives ({@code snapshot=/tmp/a,b.json}). A key given twice keeps its last value.
  */
 final class AgentOptions {
@@ -27,7 +28,8 @@ final class AgentOptions {
                 } else if (!segment.isBlank()) {
                     warn.accept("ignoring option '" + segment.strip() + "' (expected key=value"
                             + (options.indexOf('=') < 0 ? "; jcmd drops everything from the first = unless the options"
-                            + " are quoted: jcmd PID JVMTI.agent_load knot-agent.jar '\"snapshot=FILE\"')" : ")"));
+                            + " are quoted: jcmd PID JVMTI.agent_load knot-agent.jar '\""
+                            + AgentProtocol.options(AgentProtocol.SNAPSHOT_OPTION, "FILE") + "\"')" : ")"));
                 }
                 continue;
             }

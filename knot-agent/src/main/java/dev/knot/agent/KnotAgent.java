@@ -1,5 +1,16 @@
 package dev.knot.agent;
 
+import static dev.knot.input.AgentProtocol.JFR_OPTION;
+import static dev.knot.input.AgentProtocol.PARTS_OPTION;
+import static dev.knot.input.AgentProtocol.REPORT_OPTION;
+import static dev.knot.input.AgentProtocol.SNAPSHOT_OPTION;
+import static dev.knot.input.AgentProtocol.TIMINGS_OPTION;
+import static dev.knot.input.AgentProtocol.TRACK_OPTION;
+import static dev.knot.input.AgentProtocol.TRACK_SELFTEST_OPTION;
+import static dev.knot.input.AgentProtocol.TRACK_SITES_OPTION;
+import static dev.knot.input.AgentProtocol.WATCHDOG_OPTION;
+
+import dev.knot.input.AgentProtocol;
 import dev.knot.track.Options;
 import dev.knot.track.Tracking;
 import java.lang.instrument.Instrumentation;
@@ -13,12 +24,12 @@ import java.util.Map;
  * {@code -javaagent:knot-agent.jar[=OPTIONS]}.
  *
  * <p>On first load it opens the java.base packages the live snapshot reflects into (the user adds no flags).
- * Later loads only act on their options. Options ({@link AgentOptions}): {@code watchdog=INTERVAL} (e.g.
- * {@code 1s}, {@code 500ms}; {@code off} stops it) starts the hang watchdog, with {@code report=FILE} to also
- * append its reports to FILE and {@code jfr=false} to not emit JFR events. {@code snapshot=FILE} takes a live
- * snapshot on a new daemon thread {@value #SNAPSHOT_THREAD} and writes it as Knot snapshot JSON to
- * {@code FILE.tmp}, then renames it to {@code FILE}; if it cannot, it writes the one-line reason to
- * {@code FILE.err} instead, so that whoever waits for the file learns why. With {@code parts=true} (what
+ * Later loads only act on their options ({@link AgentOptions}; keys and files in {@link AgentProtocol}):
+ * {@code watchdog=INTERVAL} (e.g. {@code 1s}, {@code 500ms}; {@code off} stops it) starts the hang watchdog, with
+ * {@code report=FILE} to also append its reports to FILE and {@code jfr=false} to not emit JFR events.
+ * {@code snapshot=FILE} takes a live snapshot on a new daemon thread {@value #SNAPSHOT_THREAD} and writes it as
+ * Knot snapshot JSON to {@code FILE.tmp}, then renames it to {@code FILE}; if it cannot, it writes the one-line
+ * reason to {@code FILE.err} instead, so that whoever waits for the file learns why. With {@code parts=true} (what
  * {@code knot attach} asks for) a JVM without virtual threads gets the cheaper snapshot in two parts
  * ({@link dev.knot.input.LiveParts}): the JVM's text thread dump in {@code FILE.threads} first, then the facts in
  * {@code FILE}. {@code timings=true} also writes {@code FILE.timings} (for {@code knot attach --timings}).
@@ -32,10 +43,10 @@ public final class KnotAgent {
     public static final String PREFIX = "knot-agent: ";
     /** Name of the thread that takes and writes a snapshot (never an application thread). */
     public static final String SNAPSHOT_THREAD = "knot-snapshot";
-    /** Suffix of the file the snapshot is written to before it is renamed into place. */
-    public static final String TMP_SUFFIX = ".tmp";
-    /** Suffix of the file that holds the one-line reason when no snapshot could be written. */
-    public static final String ERROR_SUFFIX = ".err";
+    /** Suffix of the file the snapshot is written to before it is renamed into place ({@link AgentProtocol}). */
+    public static final String TMP_SUFFIX = AgentProtocol.TMP_SUFFIX;
+    /** Suffix of the file that holds the one-line reason when no snapshot could be written ({@link AgentProtocol}). */
+    public static final String ERROR_SUFFIX = AgentProtocol.ERROR_SUFFIX;
 
     private KnotAgent() {
     }
@@ -62,23 +73,28 @@ public final class KnotAgent {
             }
             install(inst, opts, premain);
             StringBuilder timings = null;
-            if ("true".equals(opts.get("timings"))) {
+            if ("true".equals(opts.get(TIMINGS_OPTION))) {
                 timings = new StringBuilder();
                 timings.append(entered).append(" @agentmain entered\n");
                 timings.append(System.nanoTime()).append(" @agent installed\n");
             }
             for (Map.Entry<String, String> e : opts.entrySet()) {
                 switch (e.getKey()) {
-                    case "snapshot" -> requestSnapshot(e.getValue(), timings, "true".equals(opts.get("parts")));
-                    case "watchdog" -> Watchdogs.start(e.getValue(), opts.get("report"), opts.get("jfr"));
-                    case "track", "track.sites", "track.selftest" -> {
+                    case SNAPSHOT_OPTION -> requestSnapshot(e.getValue(), timings, "true".equals(opts.get(PARTS_OPTION)));
+                    case WATCHDOG_OPTION -> {
+                        String problem = Watchdogs.start(e.getValue(), opts.get(REPORT_OPTION), opts.get(JFR_OPTION));
+                        if (problem != null) warn("option " + WATCHDOG_OPTION + ": " + problem);
+                    }
+                    case TRACK_OPTION, TRACK_SITES_OPTION, TRACK_SELFTEST_OPTION -> {
                         // applied by install(): tracking is set up once, with the first load's options
                     }
-                    case "timings", "parts" -> {
+                    case TIMINGS_OPTION, PARTS_OPTION -> {
                         // applied to the snapshot
                     }
-                    case "report", "jfr" -> {
-                        if (!opts.containsKey("watchdog")) warn("option " + e.getKey() + " only applies with watchdog=INTERVAL");
+                    case REPORT_OPTION, JFR_OPTION -> {
+                        if (!opts.containsKey(WATCHDOG_OPTION)) {
+                            warn("option " + e.getKey() + " only applies with " + WATCHDOG_OPTION + "=INTERVAL");
+                        }
                     }
                     default -> warn("ignoring unknown option '" + e.getKey() + "'");
                 }
@@ -97,13 +113,13 @@ public final class KnotAgent {
     private static void install(Instrumentation inst, Map<String, String> opts, boolean premain) {
         synchronized (AgentState.LOCK) {
             if (AgentState.installed) {
-                if (opts.containsKey("track")) warn("tracking is set up once per JVM; option track ignored");
+                if (opts.containsKey(TRACK_OPTION)) warn("tracking is set up once per JVM; option " + TRACK_OPTION + " ignored");
                 return;
             }
             Install.openJavaBase(inst);
             AgentState.installed = true;
         }
-        if (premain || opts.containsKey("track")) {
+        if (premain || opts.containsKey(TRACK_OPTION)) {
             Options track = Options.parse(opts, KnotAgent::warn).atStartup(premain);
             // Tracking reports its own failure (one line) and leaves the JVM untouched; snapshots still work.
             Tracking.install(inst, track);
@@ -116,7 +132,7 @@ public final class KnotAgent {
             if (file.isBlank()) throw new InvalidPathException(file, "empty file name");
             target = Path.of(file).toAbsolutePath();
         } catch (InvalidPathException e) {
-            warn("option snapshot: not a file name: '" + file + "'");
+            warn("option " + SNAPSHOT_OPTION + ": not a file name: '" + file + "'");
             return;
         }
         Thread t = new Thread(null, () -> snapshot(target, timings, parts), SNAPSHOT_THREAD, 0, false);
@@ -145,7 +161,7 @@ public final class KnotAgent {
     /** A request that cannot be served: says why in the error file of a snapshot request, if there is one. */
     private static void refuse(Map<String, String> opts, String reason) {
         try {
-            String file = opts.get("snapshot");
+            String file = opts.get(SNAPSHOT_OPTION);
             if (file != null && !file.isBlank()) {
                 Snapshots.writeError(Path.of(file).toAbsolutePath(), reason);
             }

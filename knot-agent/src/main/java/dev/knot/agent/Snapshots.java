@@ -1,5 +1,11 @@
 package dev.knot.agent;
 
+import static dev.knot.input.AgentProtocol.ERROR_SUFFIX;
+import static dev.knot.input.AgentProtocol.THREADS_SUFFIX;
+import static dev.knot.input.AgentProtocol.TIMINGS_SUFFIX;
+import static dev.knot.input.AgentProtocol.TMP_SUFFIX;
+import static dev.knot.input.AgentProtocol.sibling;
+
 import dev.knot.snapshot.ThreadDump;
 import dev.knot.input.LiveParts;
 import dev.knot.live.LiveSnapshot;
@@ -13,13 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-/** Takes a live snapshot and writes it so that a reader sees the whole file or none. */
+/** Takes a live snapshot and writes it so that a reader sees the whole file or none (files: AgentProtocol). */
 final class Snapshots {
-    /** Suffix of the file with the agent's timings, written before the snapshot when asked ({@code timings=true}). */
-    static final String TIMINGS_SUFFIX = ".timings";
-    /** Suffix of the file with the text thread dump of a snapshot in two parts ({@code parts=true}). */
-    static final String THREADS_SUFFIX = ".threads";
-
     private Snapshots() {
     }
 
@@ -33,13 +34,13 @@ final class Snapshots {
                 : p -> timings.append(System.nanoTime()).append(" @").append(p).append('\n');
         phase.accept("snapshot thread started");
         String source = "pid " + ProcessHandle.current().pid();
-        Path tmp = sibling(target, KnotAgent.TMP_SUFFIX);
+        Path tmp = sibling(target, TMP_SUFFIX);
         if (parts) {
             Path text = sibling(target, THREADS_SUFFIX);
             LiveParts p;
             try {
                 p = LiveSnapshot.takeParts(source, phase, s -> {
-                    Path textTmp = sibling(text, KnotAgent.TMP_SUFFIX);
+                    Path textTmp = sibling(text, TMP_SUFFIX);
                     Files.write(textTmp, s.getBytes(StandardCharsets.UTF_8));
                     move(textTmp, text);
                 });
@@ -85,18 +86,14 @@ final class Snapshots {
 
     /** Leaves the reason for a failed request next to the file the requester waits for. */
     static void writeError(Path target, String reason) {
-        Path err = sibling(target, KnotAgent.ERROR_SUFFIX);
-        Path tmp = sibling(err, KnotAgent.TMP_SUFFIX);
+        Path err = sibling(target, ERROR_SUFFIX);
+        Path tmp = sibling(err, TMP_SUFFIX);
         try {
             Files.writeString(tmp, reason + System.lineSeparator(), StandardCharsets.UTF_8);
             move(tmp, err);
         } catch (IOException | RuntimeException e) {
             // the line on stderr has to do
         }
-    }
-
-    private static Path sibling(Path file, String suffix) {
-        return file.resolveSibling(file.getFileName() + suffix);
     }
 
     private static void move(Path from, Path to) throws IOException {

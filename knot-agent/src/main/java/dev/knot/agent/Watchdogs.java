@@ -10,7 +10,8 @@ final class Watchdogs {
     private Watchdogs() {
     }
 
-    static void start(String interval, String reportFile, String jfr) {
+    /** @return null, or why {@code interval} is not one (for a warning about the option) */
+    static String start(String interval, String reportFile, String jfr) {
         synchronized (AgentState.LOCK) {
             if (running != null) {
                 running.close();
@@ -18,16 +19,14 @@ final class Watchdogs {
             }
             if (interval.equalsIgnoreCase("off") || interval.equalsIgnoreCase("false")) {
                 KnotAgent.warn("watchdog stopped");
-                return;
+                return null;
             }
             Duration every = parseInterval(interval);
-            if (every == null) {
-                KnotAgent.warn("option watchdog: '" + interval + "' is not an interval (use e.g. 1s, 500ms, 2m, or off)");
-                return;
-            }
+            if (every == null) return "'" + interval + "' is not an interval (use e.g. 1s, 500ms, 2m, or off)";
             Path report = reportFile == null || reportFile.isBlank() ? null : Path.of(reportFile).toAbsolutePath();
             boolean events = jfr == null || !jfr.equalsIgnoreCase("false");
             running = Watchdog.start(new Watchdog.Config(every, report, true, events), null);
+            return null;
         }
     }
 

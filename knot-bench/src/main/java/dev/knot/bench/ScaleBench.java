@@ -1,5 +1,6 @@
 package dev.knot.bench;
 
+import dev.knot.input.AgentProtocol;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -117,7 +118,7 @@ public final class ScaleBench {
 
         Target(Path jdk, String shape, int n, boolean tracked) throws IOException, InterruptedException {
             List<String> cmd = new ArrayList<>(List.of(jdk.resolve("bin/java").toString(), "-Xss256k"));
-            if (tracked) cmd.add("-javaagent:" + agent + "=track=all");
+            if (tracked) cmd.add("-javaagent:" + agent + "=" + AgentProtocol.options(AgentProtocol.TRACK_OPTION, "all"));
             cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ScaleShapes.class.getName(), shape,
                     String.valueOf(n)));
             process = new ProcessBuilder(cmd).redirectError(work.resolve("target-stderr.txt").toFile()).start();

@@ -6,6 +6,7 @@ import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
 import com.sun.tools.attach.VirtualMachineDescriptor;
 import dev.knot.findings.Report;
+import dev.knot.input.AgentProtocol;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -53,8 +54,6 @@ final class LiveAttach {
     private static final long LISTENER_WAIT_MILLIS = 500;
     /** {@code -Dknot.attach.startListener=false} (e.g. in KNOT_JAVA_OPTS): leave starting the listener to the JDK. */
     static final String START_LISTENER = "knot.attach.startListener";
-    private static final String ERROR_SUFFIX = ".err"; // KnotAgent.ERROR_SUFFIX
-    private static final String THREADS_SUFFIX = ".threads"; // Snapshots.THREADS_SUFFIX
 
     private LiveAttach() {
     }
@@ -81,7 +80,7 @@ final class LiveAttach {
     record Snapshot(long pid, Path file, Path dir, Duration elapsed, Thread cleanup) implements AutoCloseable {
         /** The text thread dump of a snapshot in two parts, written before {@link #file()}. */
         Path threads() {
-            return file.resolveSibling(file.getFileName() + THREADS_SUFFIX);
+            return AgentProtocol.sibling(file, AgentProtocol.THREADS_SUFFIX);
         }
 
         /** Waits for {@link #file()} after {@link #threads()} appeared. */
@@ -177,7 +176,10 @@ final class LiveAttach {
                 boolean up = listener.await(LISTENER_WAIT_MILLIS);
                 Timings.mark(up ? "attach listener up" : "attach listener not up: left to the attach API");
             }
-            AttachApi.loadAgent(p, pid, jar, (Timings.enabled() ? "timings=true," : "") + "parts=true,snapshot=" + snapshot.file());
+            // the file last: a comma in its name stays in the value
+            String options = AgentProtocol.options(AgentProtocol.TIMINGS_OPTION, Timings.enabled() ? "true" : null,
+                    AgentProtocol.PARTS_OPTION, "true", AgentProtocol.SNAPSHOT_OPTION, snapshot.file().toString());
+            AttachApi.loadAgent(p, pid, jar, options);
             awaitFile(p, process, snapshot.file(), snapshot.threads(), timeout);
             boolean text = Files.exists(snapshot.threads());
             Timings.mark(text ? "text dump file seen" : "snapshot file seen");
@@ -192,7 +194,7 @@ final class LiveAttach {
     /** The agent's timings ({@code FILE.timings}: lines of nanoTime and phase name) as marks. */
     static void agentTimings(Path file) {
         try {
-            for (String line : Files.readAllLines(file.resolveSibling(file.getFileName() + ".timings"))) {
+            for (String line : Files.readAllLines(AgentProtocol.sibling(file, AgentProtocol.TIMINGS_SUFFIX))) {
                 int sp = line.indexOf(' ');
                 if (sp > 0) Timings.mark(line.substring(sp + 1), Long.parseLong(line.substring(0, sp)));
             }
@@ -206,7 +208,7 @@ final class LiveAttach {
      * or time runs out. Polls every 2 ms: a stat costs microseconds, and the snapshot is awaited by a person.
      */
     private static void awaitFile(String p, ProcessHandle process, Path file, Path orFile, Duration timeout) throws Failure {
-        Path error = file.resolveSibling(file.getFileName() + ERROR_SUFFIX);
+        Path error = AgentProtocol.sibling(file, AgentProtocol.ERROR_SUFFIX);
         long deadline = System.nanoTime() + timeout.toNanos();
         long sleepMillis = 2;
         while (true) {

@@ -41,8 +41,6 @@ import java.util.Set;
 public record LiveParts(String source, Instant time, String pid, String jvm, Map<String, Extra> threads,
                         List<LiveFact> facts, List<String> warnings) {
     public static final String ROOT = "knotLiveParts";
-    /** Object id of a join fact before merging: the waiting thread's id, since reflection cannot name the lock's address. */
-    public static final String JOIN_OF = "join-of:";
     public static final int VERSION = 1;
 
     private static final JsonFactory FACTORY = new JsonFactory();
@@ -107,8 +105,8 @@ public record LiveParts(String source, Instant time, String pid, String jvm, Map
         Map<String, DumpedThread> textById = new HashMap<>();
         for (DumpedThread t : out) textById.put(t.id(), t);
         for (LiveFact f : facts) {
-            if (f.objectId().startsWith(JOIN_OF)) {
-                String address = joinedThreadObject(textById.get(f.objectId().substring(JOIN_OF.length())));
+            if (f.objectId().startsWith(AgentProtocol.JOIN_OF)) {
+                String address = joinedThreadObject(textById.get(f.objectId().substring(AgentProtocol.JOIN_OF.length())));
                 if (address != null) merged.add(new LiveFact(f.kind(), address, f.threadId(), f.detail()));
                 continue;
             }

@@ -1,5 +1,6 @@
 package dev.knot.live;
 
+import dev.knot.input.AgentProtocol;
 import dev.knot.input.LiveParts;
 import dev.knot.snapshot.DumpFormat;
 import dev.knot.input.DumpReader;
@@ -414,7 +415,7 @@ public final class LiveSnapshot {
                 if (li == null || !li.getClassName().equals("java.lang.Thread")) continue;
                 Thread target = byHash.get(li.getIdentityHashCode());
                 if (target != null && target.getId() != ti.getThreadId()) {
-                    facts.add(new LiveFact(LiveFact.Kind.THREAD_OBJECT, LiveParts.JOIN_OF + ti.getThreadId(),
+                    facts.add(new LiveFact(LiveFact.Kind.THREAD_OBJECT, AgentProtocol.JOIN_OF + ti.getThreadId(),
                             Long.toString(target.getId()), "is the thread waited for (join)"));
                 }
             }

@@ -1,5 +1,6 @@
 package dev.knot.track;
 
+import dev.knot.live.FailureLogReader;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,8 +10,8 @@ import java.util.List;
  * with no dependent stage and no {@code join}/{@code get}/{@code getNow}/{@code isCompletedExceptionally}/…
  * (README: "Failures"). Works in the JVM where tracking is installed; without it every list is empty.
  *
- * <p>Reads the boot-path log by reflection, so it works with a relocated copy of Knot as well (the agent's), and
- * callers without a compile-time dependency can use the boot class {@code …track.boot.FailureLog} the same way.
+ * <p>Reads the boot-path log through {@link FailureLogReader} (by reflection), so it works in a relocated copy of
+ * Knot as well (the agent's); knot-junit reads it the same way.
  */
 public final class Failures {
     private Failures() {
@@ -45,14 +46,6 @@ public final class Failures {
         }
     }
 
-    private static Class<?> log() {
-        try {
-            return Class.forName(Tracking.class.getPackageName() + ".boot.FailureLog", false, null);
-        } catch (Throwable e) {
-            return null; // tracking never installed
-        }
-    }
-
     /** Is failure tracking active in this JVM? */
     public static boolean active() {
         Options o = Tracking.active();
@@ -61,49 +54,25 @@ public final class Failures {
 
     /** The current position: failures recorded later have a higher {@link Failure#seq()}. */
     public static long mark() {
-        Class<?> c = log();
-        try {
-            return c == null ? 0 : (Long) c.getMethod("mark").invoke(null);
-        } catch (ReflectiveOperationException e) {
-            return 0;
-        }
+        return FailureLogReader.ownCopy().mark();
     }
 
     /** Failures recorded after {@code mark} whose outcome nobody has observed yet, oldest first. */
     public static List<Failure> unobservedSince(long mark) {
         List<Failure> out = new ArrayList<>();
-        Class<?> c = log();
-        if (c == null) return out;
-        try {
-            for (Object[] r : (Object[][]) c.getMethod("since", long.class).invoke(null, mark)) {
-                out.add(new Failure((Long) r[0], (String) r[1], (Throwable) r[2], (String) r[3], (String) r[4], r[5],
-                        (Boolean) r[6]));
-            }
-        } catch (ReflectiveOperationException | ClassCastException e) {
-            // a different version of the boot class: nothing known
+        for (FailureLogReader.Row r : FailureLogReader.ownCopy().since(mark)) {
+            out.add(new Failure(r.seq(), r.task(), r.error(), r.errorClass(), r.thread(), r.marker(), r.completableFuture()));
         }
         return out;
     }
 
     /** Forgets a failure (e.g. once reported). */
     public static void dismiss(Failure f) {
-        Class<?> c = log();
-        if (c == null) return;
-        try {
-            c.getMethod("dismiss", long.class).invoke(null, f.seq());
-        } catch (ReflectiveOperationException e) {
-            // nothing to forget
-        }
+        FailureLogReader.ownCopy().dismiss(f.seq());
     }
 
     /** Tags every later failure with the value of this thread-local on the failing thread (e.g. a test's marker). */
     public static void useMarker(ThreadLocal<?> marker) {
-        Class<?> c = log();
-        if (c == null) return;
-        try {
-            c.getMethod("useMarker", ThreadLocal.class).invoke(null, marker);
-        } catch (ReflectiveOperationException e) {
-            // tracking not installed
-        }
+        FailureLogReader.ownCopy().useMarker(marker);
     }
 }

@@ -1,5 +1,9 @@
 package dev.knot.track;
 
+import static dev.knot.input.AgentProtocol.TRACK_OPTION;
+import static dev.knot.input.AgentProtocol.TRACK_SELFTEST_OPTION;
+import static dev.knot.input.AgentProtocol.TRACK_SITES_OPTION;
+
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
@@ -29,7 +33,7 @@ public record Options(boolean semaphores, boolean queues, boolean futures, boole
                       boolean startup) {
 
     /** The option keys this class reads; an agent passes these through and warns about others. */
-    public static final Set<String> KEYS = Set.of("track", "track.sites", "track.selftest");
+    public static final Set<String> KEYS = Set.of(TRACK_OPTION, TRACK_SITES_OPTION, TRACK_SELFTEST_OPTION);
     /** Tracked when no {@code track} option is given: measured overhead within noise (README). */
     public static final Set<String> DEFAULT_KINDS = Set.of("futures", "failures");
     /** Every kind, in the order they are documented. */
@@ -54,7 +58,7 @@ public record Options(boolean semaphores, boolean queues, boolean futures, boole
     /** Reads the keys of {@link #KEYS} from parsed agent options; bad values get a warning and the default. */
     public static Options parse(Map<String, String> options, Consumer<String> warn) {
         Set<String> kinds = new LinkedHashSet<>(DEFAULT_KINDS);
-        String track = options.get("track");
+        String track = options.get(TRACK_OPTION);
         if (track != null) {
             kinds.clear();
             for (String raw : track.split("[,+ ]")) {
@@ -68,15 +72,17 @@ public record Options(boolean semaphores, boolean queues, boolean futures, boole
                     case "queue", "queues" -> kinds.add("queues");
                     case "future", "futures" -> kinds.add("futures");
                     case "failure", "failures" -> kinds.add("failures");
-                    default -> warn.accept("option track: ignoring unknown kind '" + raw.strip()
+                    default -> warn.accept("option " + TRACK_OPTION + ": ignoring unknown kind '" + raw.strip()
                             + "' (expected semaphores, queues, futures, failures, all, none or default)");
                 }
             }
         }
-        boolean sites = bool(options.get("track.sites"), "track.sites", warn);
-        String selfTest = options.get("track.selftest");
+        boolean sites = bool(options.get(TRACK_SITES_OPTION), TRACK_SITES_OPTION, warn);
+        String selfTest = options.get(TRACK_SELFTEST_OPTION);
         boolean fail = selfTest != null && selfTest.strip().equalsIgnoreCase("fail");
-        if (selfTest != null && !fail) warn.accept("option track.selftest: ignoring '" + selfTest + "' (only 'fail')");
+        if (selfTest != null && !fail) {
+            warn.accept("option " + TRACK_SELFTEST_OPTION + ": ignoring '" + selfTest + "' (only 'fail')");
+        }
         Options o = of(kinds, sites);
         return new Options(o.semaphores, o.queues, o.futures, o.failures, o.sites, fail, false);
     }

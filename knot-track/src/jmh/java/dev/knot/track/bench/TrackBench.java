@@ -1,5 +1,6 @@
 package dev.knot.track.bench;
 
+import dev.knot.input.AgentProtocol;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,17 +77,17 @@ public final class TrackBench {
             boolean control = bench.startsWith("LockBench");
             for (int r = 0; r < rounds; r++) {
                 if (CONFIGS.contains("none")) run("none", include, "none");
-                if (CONFIGS.contains("snapshot")) run("snapshot", include, "snapshot", "-javaagent:" + agent + "=track=none");
-                if (before != null && !control) run("before", include, ALL, before, "-javaagent:" + agent + "=track=all");
-                if (CONFIGS.contains("all")) run("all", include, ALL, "-javaagent:" + agent + "=track=all");
+                if (CONFIGS.contains("snapshot")) run("snapshot", include, "snapshot", javaagent(agent, "none"));
+                if (before != null && !control) run("before", include, ALL, before, javaagent(agent, "all"));
+                if (CONFIGS.contains("all")) run("all", include, ALL, javaagent(agent, "all"));
                 if (CONFIGS.contains("paired") && !control) {
-                    run("paired", include, Expect.PAIRED, "-javaagent:" + agent + "=track=none",
+                    run("paired", include, Expect.PAIRED, javaagent(agent, "none"),
                             "-D" + Expect.WARMUP + "=" + Integer.getInteger("bench.warmup", 2),
                             "-Dknot.track.paired.kinds=" + System.getProperty("bench.pairedKinds", ALL),
                             "-D" + Expect.NUDGE + "=" + Long.getLong("bench.pairedNudge", 0));
                 }
                 if (CONFIGS.contains("sites") && WITH_SITES.contains(bench)) {
-                    run("sites", include, ALL + "+sites", "-javaagent:" + agent + "=track=all,track.sites=true");
+                    run("sites", include, ALL + "+sites", javaagent(agent, "all", AgentProtocol.TRACK_SITES_OPTION, "true"));
                 }
             }
             print(rounds);
@@ -99,6 +100,13 @@ public final class TrackBench {
             }
             print(rounds);
         }
+    }
+
+    /** {@code -javaagent:AGENT=track=KINDS[,more key=value pairs]}. */
+    static String javaagent(String agent, String kinds, String... more) {
+        List<String> pairs = new ArrayList<>(List.of(AgentProtocol.TRACK_OPTION, kinds));
+        pairs.addAll(List.of(more));
+        return "-javaagent:" + agent + "=" + AgentProtocol.options(pairs.toArray(new String[0]));
     }
 
     static void run(String column, String include, String expect, String... jvmArgs) throws Exception {

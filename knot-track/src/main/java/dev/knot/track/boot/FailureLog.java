@@ -17,6 +17,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * <p>Hooks reach it only through {@link KnotTracker}; it calls no method of an application object except
  * {@code getClass().getName()} on the exception and {@code ThreadLocal.get()} on the marker Knot installed.
+ *
+ * <p>Readers find it by name (knot-core's {@code AgentProtocol.FAILURE_LOG}, relocated in the agent jar), since boot
+ * classes cannot see knot-core; a test checks the two agree. Its public methods are that reader's contract.
  */
 public final class FailureLog {
     private FailureLog() {

@@ -18,6 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * a table indexed by thread id (a ThreadLocal when the slot is taken) and written only by its own thread. The one
  * global structure (semaphores released by a thread that did not hold their permits) is guarded by a Knot-private lock, and each thread reports a foreign release of the
  * same semaphore only once in a row.
+ *
+ * <p>Its name is knot-core's {@code AgentProtocol.KNOT_TRACKER} (which boot classes cannot see; a test checks the
+ * two agree): the failure log's readers check {@link #installed} and {@link #failures} by reflection.
  */
 public final class KnotTracker {
     private KnotTracker() {
