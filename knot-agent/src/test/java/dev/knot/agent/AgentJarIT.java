@@ -15,9 +15,11 @@ import java.util.TreeSet;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The built agent jar: what the JVM needs to load it, and nothing that could clash with an application. */
+@Tag("slow") // seconds or child JVMs: left out of ./run-tests --fast (README, Development)
 class AgentJarIT {
 
     static Path agentJar() {

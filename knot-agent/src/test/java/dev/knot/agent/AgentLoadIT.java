@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code jcmd PID JVMTI.agent_load} (agentmain; installs once). Whatever happens, the host sees at most one
  * {@code knot-agent:} line per problem and never a stack trace.
  */
+@Tag("slow") // seconds or child JVMs: left out of ./run-tests --fast (README, Development)
 class AgentLoadIT {
 
     @TempDir

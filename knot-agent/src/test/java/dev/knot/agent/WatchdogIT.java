@@ -10,10 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The watchdog as users start it: {@code -javaagent:knot-agent.jar=watchdog=…,report=FILE}, against hanging examples. */
+@Tag("slow") // seconds or child JVMs: left out of ./run-tests --fast (README, Development)
 class WatchdogIT {
 
     @TempDir
@@ -27,7 +29,7 @@ class WatchdogIT {
         try {
             AgentLoadIT.awaitReady(p, Duration.ofSeconds(30));
             AgentLoadIT.awaitLine(stderr, "Hang found: 1 deadlock", p);
-            awaitText(stderr, "has been waiting on", p); // the report is written in more than one write
+            awaitText(stderr, "has been waiting on", p); // the report is written in more than one write; the line is indented
             String text = Files.readString(stderr, StandardCharsets.UTF_8);
             assertTrue(text.contains("DEADLOCK (certain)") && text.contains("\"transfer-alice-to-bob\""), text);
             assertTrue(text.contains("has been waiting on"), "the age of each wait: " + text);
@@ -64,20 +66,20 @@ class WatchdogIT {
         assertEquals(null, Watchdogs.parseInterval("1ms"));
     }
 
+    /** Like {@link AgentLoadIT#awaitLine}, for text anywhere in a line. */
+    private static void awaitText(Path stderr, String text, Process p) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!Files.readString(stderr, StandardCharsets.UTF_8).contains(text)) {
+            assertTrue(p.isAlive(), "target exited");
+            assertTrue(System.nanoTime() < deadline, "no '" + text + "' within 60 s in " + Files.readString(stderr));
+            Thread.sleep(10);
+        }
+    }
+
     private static Process start(Class<?> example, String options, Path stderr) throws Exception {
         Path jar = AgentJarIT.agentJar().toAbsolutePath();
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-javaagent:" + jar + "=" + options, "-cp", AgentLoadIT.classPathOf(example), example.getName());
         return new ProcessBuilder(cmd).redirectError(stderr.toFile()).start();
-    }
-
-    private static void awaitText(Path file, String text, Process p) throws Exception {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-        while (!Files.readString(file, StandardCharsets.UTF_8).contains(text)) {
-            if (!p.isAlive() || System.nanoTime() > deadline) {
-                throw new AssertionError("no '" + text + "' in " + Files.readString(file, StandardCharsets.UTF_8));
-            }
-            Thread.sleep(10);
-        }
     }
 }

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ class WatchdogTest {
     @TempDir
     Path dir;
 
+    @Tag("slow") // seconds or child JVMs: left out of ./run-tests --fast (README, Development)
     @Test
     void reportsADeadlockOnceToEveryChannel() throws Exception {
         Path report = dir.resolve("knot-report.txt");

@@ -1,6 +1,7 @@
 package dev.knot.cli;
 
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.DynamicTest;
 import dev.knot.examples.Expected;
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * not attach to itself). Needs the built agent jar ({@code knot-agent/target/knot-agent.jar}): the reactor
  * packages knot-agent before knot-cli's tests run.
  */
+@Tag("slow") // seconds or child JVMs: left out of ./run-tests --fast (README, Development)
 class AttachCommandTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -22,12 +22,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Starting a JVM's attach listener ahead of the attach API: the listener comes up, the JVM prints no thread dump,
  * the attach file is gone afterwards; and no signal is sent where the JVM could take it as anything else.
  */
+@Tag("slow") // seconds or child JVMs: left out of ./run-tests --fast (README, Development)
 class AttachListenerTest {
     private final List<Process> started = new ArrayList<>();
     private final List<String> output = new CopyOnWriteArrayList<>();

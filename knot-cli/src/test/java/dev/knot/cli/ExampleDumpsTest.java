@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Every example program, run for real on this JDK, dumped (jstack -l text; JSON on 21+), and analysed: the
  * expected kind must name exactly the expected threads, and nothing else may be reported as a hang.
  */
+@Tag("slow") // seconds or child JVMs: left out of ./run-tests --fast (README, Development)
 class ExampleDumpsTest {
 
     @TempDir

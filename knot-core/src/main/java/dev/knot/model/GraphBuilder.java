@@ -122,7 +122,8 @@ public final class GraphBuilder {
             List<LockLine> locks = frames.get(fi).locks();
             for (int li = 0; li < locks.size(); li++) {
                 LockLine l = locks.get(li);
-                if (l.action() != LockLine.Action.WAITING_ON) continue;
+                // in Object.wait() or re-entering after it: either way the monitor is released, whatever "locked" says
+                if (l.action() != LockLine.Action.WAITING_ON && l.action() != LockLine.Action.WAITING_TO_RELOCK) continue;
                 if (waitingOn == null) waitingOn = new HashSet<>();
                 waitingOn.add(l.object().id());
                 // jstack may print "<no object reference available>" for the object: join waits on the Thread it locked

@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
@@ -92,6 +93,7 @@ class ExamplesTest {
         assertThrows(IllegalArgumentException.class, () -> ExampleSupport.Options.parse("--frobnicate"));
     }
 
+    @Tag("slow") // seconds or child JVMs: left out of ./run-tests --fast (README, Development)
     @TestFactory
     Stream<DynamicTest> everyExampleHangsAsDeclared() {
         return Examples.all().stream().map(example -> DynamicTest.dynamicTest(example.getSimpleName(),
@@ -152,6 +154,7 @@ class ExamplesTest {
         return count;
     }
 
+    @Tag("slow") // seconds or child JVMs: left out of ./run-tests --fast (README, Development)
     @Test
     void jsonDumpOnJdk17ExitsWithCode4() throws IOException, InterruptedException {
         assumeTrue(JDK < 21, "only a JDK before 21 lacks JSON dumps");

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.discovery.DiscoverySelectors;
@@ -32,6 +33,7 @@ import org.junit.platform.testkit.engine.Event;
  * Runs the example tests (which fail on purpose) in-process with EngineTestKit, sequentially and in parallel, and
  * checks that each fails with the right diagnosis and a re-run line, and that the healthy ones pass.
  */
+@Tag("slow") // seconds or child JVMs: left out of ./run-tests --fast (README, Development)
 class ExampleSuiteTest {
 
     static final boolean MARKERS = Threads.markersReadable();

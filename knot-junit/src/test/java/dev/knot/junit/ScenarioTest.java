@@ -12,12 +12,14 @@ import dev.knot.junit.examples.Cleanup;
 import dev.knot.junit.examples.Scenarios;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.TestExecutionResult.Status;
 import org.junit.platform.testkit.engine.EngineTestKit;
 
 /** One behaviour each: timeout sources and modes, per-check switches, scopes, invocations, re-run lines. */
+@Tag("slow") // seconds or child JVMs: left out of ./run-tests --fast (README, Development)
 class ScenarioTest {
 
     @AfterEach

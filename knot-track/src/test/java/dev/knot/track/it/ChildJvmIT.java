@@ -11,9 +11,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Installation paths that need a fresh JVM: the self-test failure, loading the agent twice, attaching late. */
+@Tag("slow") // seconds or child JVMs: left out of ./run-tests --fast (README, Development)
 class ChildJvmIT {
     static final String AGENT = System.getProperty("knot.track.agent.jar");
 

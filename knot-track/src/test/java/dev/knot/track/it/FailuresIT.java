@@ -15,9 +15,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Task failures nobody read, in a JVM started with the tracking agent ({@code track=all}, see the pom). */
+@Tag("slow") // seconds or child JVMs: left out of ./run-tests --fast (README, Development)
 class FailuresIT {
     static ExecutorService pool;
 

@@ -31,6 +31,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.Test;
  * the live snapshot plus {@code TrackedFacts}: what reflection alone leaves likely must now be certain. Every test
  * uses its own thread names; hung threads are daemons and stay until the JVM exits.
  */
+@Tag("slow") // seconds or child JVMs: left out of ./run-tests --fast (README, Development)
 class TrackedHangsIT {
 
     @BeforeAll
