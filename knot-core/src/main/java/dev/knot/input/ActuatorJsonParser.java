@@ -157,7 +157,7 @@ final class ActuatorJsonParser {
         List<List<LockLine>> locks = new ArrayList<>(n);
         for (int i = 0; i < n; i++) locks.add(new ArrayList<>());
         if (lockInfo != null && n > 0) {
-            StackFrame top = ParseSupport.frame(frameTexts.get(0), List.of());
+            StackFrame top = TextGrammar.frame(frameTexts.get(0), List.of());
             LockLine.Action action = ParseSupport.threadInfoAction(b.state, top);
             String owner = lockOwnerName == null ? "" : " owned by \"" + lockOwnerName + "\" t@" + nz(lockOwnerId);
             locks.get(0).add(new LockLine(action, lockInfo.ref(), "- " + verb(action) + " <" + lockInfo.ref().id() + ">" + owner));
@@ -175,7 +175,7 @@ final class ActuatorJsonParser {
                     "- locked <" + m.ref().id() + ">" + (m.depth < 0 ? " (by JNI)" : "")));
         }
         for (int i = 0; i < n; i++) {
-            StackFrame f = ParseSupport.frame(frameTexts.get(i), locks.get(i));
+            StackFrame f = TextGrammar.frame(frameTexts.get(i), locks.get(i));
             if (f == null) {
                 warnings.add("\"" + b.name + "\": unreadable frame " + ParseSupport.oneLine(frameTexts.get(i), 80));
                 f = ParseSupport.unreadableFrame(frameTexts.get(i), locks.get(i));

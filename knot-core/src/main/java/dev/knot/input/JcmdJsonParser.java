@@ -105,7 +105,7 @@ final class JcmdJsonParser {
                 case "processId" -> d.processId = ParseSupport.scalar(p);
                 case "time" -> {
                     String s = ParseSupport.scalar(p);
-                    d.time = ParseSupport.parseInstant(s);
+                    d.time = TextGrammar.timestamp(s);
                     if (d.time == null && s != null) d.warnings.add("unreadable dump time: " + ParseSupport.oneLine(s, 60));
                 }
                 case "runtimeVersion" -> d.jvmVersion = ParseSupport.scalar(p);
@@ -328,7 +328,7 @@ final class JcmdJsonParser {
         }
         inferRelock(b.state, t.stack, locks);
         for (int i = 0; i < n; i++) {
-            StackFrame f = ParseSupport.frame(t.stack.get(i), locks.get(i));
+            StackFrame f = TextGrammar.frame(t.stack.get(i), locks.get(i));
             if (f == null) {
                 warnings.add(who + ": unreadable frame \"" + ParseSupport.oneLine(t.stack.get(i), 80) + "\"");
                 f = ParseSupport.unreadableFrame(t.stack.get(i), locks.get(i));
@@ -354,10 +354,10 @@ final class JcmdJsonParser {
      */
     static void inferRelock(ThreadState state, List<String> stack, List<List<LockLine>> locks) {
         if (state != ThreadState.BLOCKED || stack.isEmpty() || !locks.get(0).isEmpty()) return;
-        StackFrame top = ParseSupport.frame(stack.get(0), List.of());
+        StackFrame top = TextGrammar.frame(stack.get(0), List.of());
         if (!ParseSupport.isObjectWait(top)) return;
         int i = 1;
-        while (i < stack.size() && ParseSupport.isObjectWait(ParseSupport.frame(stack.get(i), List.of()))) i++;
+        while (i < stack.size() && ParseSupport.isObjectWait(TextGrammar.frame(stack.get(i), List.of()))) i++;
         for (; i < locks.size(); i++) {
             for (LockLine l : locks.get(i)) {
                 if (l.action() == LockLine.Action.LOCKED) {

@@ -4,7 +4,6 @@ import dev.knot.snapshot.DumpedThread;
 import dev.knot.snapshot.ThreadState;
 import dev.knot.snapshot.DumpFormat;
 import dev.knot.snapshot.LockLine;
-import dev.knot.snapshot.ObjectRef;
 import dev.knot.snapshot.StackFrame;
 import dev.knot.snapshot.ThreadDump;
 import java.time.Instant;
@@ -85,8 +84,8 @@ final class JcmdTextParser {
                     preamble = 1;
                     continue;
                 }
-                if (thread == null && preamble == 1 || thread == null && preamble == 0 && looksLikeInstant(s)) {
-                    Instant t = ParseSupport.parseInstant(s);
+                if (thread == null && preamble <= 1) {
+                    Instant t = TextGrammar.timestamp(s);
                     if (t != null) {
                         time = t;
                         preamble = 2;
@@ -98,7 +97,7 @@ final class JcmdTextParser {
                     preamble = 3;
                     continue;
                 }
-                if (thread != null && (s.startsWith("- "))) {
+                if (thread != null && s.charAt(0) == '-') {
                     lockLine(s, lines.number());
                     continue;
                 }
@@ -114,10 +113,6 @@ final class JcmdTextParser {
             }
             endDump();
             return dumps;
-        }
-
-        private static boolean looksLikeInstant(String s) {
-            return s.length() >= 20 && s.charAt(4) == '-' && s.charAt(10) == 'T';
         }
 
         private void startThread(String line, int number) {
@@ -146,7 +141,7 @@ final class JcmdTextParser {
         }
 
         private void lockLine(String s, int number) {
-            LockLine l = parseLock(s);
+            LockLine l = TextGrammar.lock(s, 0, s.length());
             if (l == null) {
                 skip(number, s);
             } else if (frameLocks.isEmpty()) {
@@ -157,44 +152,11 @@ final class JcmdTextParser {
             }
         }
 
-        static LockLine parseLock(String s) {
-            LockLine.Action action;
-            String rest;
-            if (s.startsWith("- locked ")) {
-                action = LockLine.Action.LOCKED;
-                rest = s.substring(9);
-            } else if (s.startsWith("- lock is eliminated") || s.startsWith("- eliminated ")) {
-                return new LockLine(LockLine.Action.ELIMINATED, new ObjectRef("", ""), s);
-            } else if (s.startsWith("- parking to wait for ")) {
-                action = LockLine.Action.PARKING;
-                rest = s.substring(22);
-            } else if (s.startsWith("- waiting to lock ")) {
-                action = LockLine.Action.WAITING_TO_LOCK;
-                rest = s.substring(18);
-            } else if (s.startsWith("- waiting to re-lock in wait() ")) {
-                action = LockLine.Action.WAITING_TO_RELOCK;
-                rest = s.substring(31);
-            } else if (s.startsWith("- waiting on the Class initialization monitor for ")) {
-                String cls = s.substring(50).strip();
-                return new LockLine(LockLine.Action.CLASS_INIT, new ObjectRef(cls, cls), s);
-            } else if (s.startsWith("- waiting on ")) {
-                action = LockLine.Action.WAITING_ON;
-                rest = s.substring(13);
-            } else {
-                return null;
-            }
-            rest = rest.strip();
-            int lt = rest.indexOf('<');
-            int gt = rest.indexOf('>', lt + 1);
-            if (lt < 0 || gt < 0 || gt == lt + 1) return null;
-            return new LockLine(action, ParseSupport.identityRef(rest.substring(lt + 1, gt)), s);
-        }
-
         private void endThread() {
             if (thread == null) return;
             JcmdJsonParser.inferRelock(thread.state, frameTexts, frameLocks);
             for (int i = 0; i < frameTexts.size(); i++) {
-                StackFrame f = ParseSupport.frame(frameTexts.get(i), frameLocks.get(i));
+                StackFrame f = TextGrammar.frame(frameTexts.get(i), frameLocks.get(i));
                 if (f == null) {
                     warn("unreadable frame of \"" + thread.name + "\": " + ParseSupport.oneLine(frameTexts.get(i), 80));
                     f = ParseSupport.unreadableFrame(frameTexts.get(i), frameLocks.get(i));

@@ -9,9 +9,6 @@ import dev.knot.snapshot.InTwo;
 import dev.knot.snapshot.StackFrame;
 import dev.knot.snapshot.ThreadDump;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -156,7 +153,7 @@ final class JstackTextParser {
         private List<String> warnings = new ArrayList<>();
         private Instant time;
         private String jvmVersion = "";
-        private String pendingTimestamp;
+        private Instant pendingTimestamp;
         // current thread
         private DumpedThread.Builder thread;
         private List<StackFrame> frames;          // frames of the thread being read (carrier or mounted vthread)
@@ -314,9 +311,12 @@ final class JstackTextParser {
                 inDeadlockSection = false;
                 return;
             }
-            if (Character.isDigit(c0) && looksLikeTimestamp(raw)) {
-                pendingTimestamp = raw.trim();
-                return;
+            if (c0 >= '0' && c0 <= '9') {
+                Instant t = TextGrammar.timestamp(raw, 0, raw.length());
+                if (t != null) {
+                    pendingTimestamp = t;
+                    return;
+                }
             }
             if (inDeadlockSection) return;
             if (thread == null) return;       // text between threads: heap summaries, histograms, log lines
@@ -338,7 +338,7 @@ final class JstackTextParser {
                 if (end > open) jvmVersion = raw.substring(open + 1, end);
             }
             if (pendingTimestamp != null) {
-                time = parseTimestamp(pendingTimestamp);
+                time = pendingTimestamp;
                 pendingTimestamp = null;
             }
         }
@@ -445,6 +445,14 @@ final class JstackTextParser {
                 endThread();
                 return;
             }
+            if (raw.charAt(i) == '-') {
+                if (inOwnable) {
+                    ownable(raw, i);
+                } else {
+                    lockLine(raw, i, lineNo);
+                }
+                return;
+            }
             String s = raw.substring(i);
             if (s.startsWith("at ")) {
                 closeFrame();
@@ -457,14 +465,6 @@ final class JstackTextParser {
                 }
                 frameLocks = null;
                 inOwnable = false;
-                return;
-            }
-            if (s.startsWith("- ")) {
-                if (inOwnable) {
-                    ownable(s);
-                } else {
-                    lockLine(s, lineNo);
-                }
                 return;
             }
             if (s.startsWith("java.lang.Thread.State:")) {
@@ -506,59 +506,22 @@ final class JstackTextParser {
             if (firstSkippedLine < 0) firstSkippedLine = lineNo;
         }
 
-        private void ownable(String s) {
+        private void ownable(String raw, int from) {
             DumpedThread.Builder target = mounted != null ? mounted : thread;
-            String body = s.substring(2).trim();
-            if (body.equals("None")) return;
-            ObjectRef ref = objectRef(body);
-            if (ref != null) target.ownableSynchronizers.add(ref);
+            ObjectRef ref = TextGrammar.ownable(raw, from, raw.length());
+            if (ref != null) target.ownableSynchronizers.add(ref);    // "- None" or unreadable: nothing held
         }
 
-        private void lockLine(String s, int lineNo) {
-            if (frame == null) {
-                // a lock line before any frame: malformed, remember it as skipped
+        private void lockLine(String raw, int from, int lineNo) {
+            LockLine l = frame == null ? null : TextGrammar.lock(raw, from, raw.length());
+            if (l == null) {
+                // not a lock line, or one before any frame (malformed): remember it as skipped
                 skippedLines++;
                 if (firstSkippedLine < 0) firstSkippedLine = lineNo;
                 return;
             }
             if (frameLocks == null) frameLocks = new ArrayList<>(2);
-            String body = s.substring(2);
-            LockLine.Action action;
-            String rest;
-            if (body.startsWith("waiting to lock ")) {
-                action = LockLine.Action.WAITING_TO_LOCK;
-                rest = body.substring(16);
-            } else if (body.startsWith("locked ")) {
-                action = LockLine.Action.LOCKED;
-                rest = body.substring(7);
-            } else if (body.startsWith("parking to wait for ")) {
-                action = LockLine.Action.PARKING;
-                rest = body.substring(20);
-            } else if (body.startsWith("waiting to re-lock in wait() ")) {
-                action = LockLine.Action.WAITING_TO_RELOCK;
-                rest = body.substring(29);
-            } else if (body.startsWith("waiting on the Class initialization monitor for ")) {
-                String cls = body.substring("waiting on the Class initialization monitor for ".length()).trim();
-                frameLocks.add(new LockLine(LockLine.Action.CLASS_INIT, new ObjectRef(cls, cls), s));
-                return;
-            } else if (body.startsWith("waiting on ")) {
-                action = LockLine.Action.WAITING_ON;
-                rest = body.substring(11);
-            } else if (body.startsWith("eliminated ")) {
-                action = LockLine.Action.ELIMINATED;
-                rest = body.substring(11);
-            } else {
-                skippedLines++;
-                if (firstSkippedLine < 0) firstSkippedLine = lineNo;
-                return;
-            }
-            ObjectRef ref = objectRef(rest.trim());
-            if (ref == null) {
-                // "<no object reference available>", "<owner is scalar replaced>": keep the fact, no identity
-                if (action == LockLine.Action.ELIMINATED) return;
-                ref = new ObjectRef("?", classOf(rest));
-            }
-            frameLocks.add(new LockLine(action, ref, s));
+            frameLocks.add(l);
         }
 
         /**
@@ -758,69 +721,7 @@ final class JstackTextParser {
 
     /** {@code at pkg.Cls.method(java.base@25.0.3/File.java:12)}; null if it is not a frame. */
     static StackFrame parseFrame(String s, List<LockLine> locks) {
-        String body = s.substring(3).trim();
-        int open = body.indexOf('(');
-        int close = body.lastIndexOf(')');
-        String qualified;
-        String loc;
-        if (open < 0) {
-            qualified = body;
-            loc = "";
-        } else {
-            qualified = body.substring(0, open);
-            loc = close > open ? body.substring(open + 1, close) : body.substring(open + 1);
-        }
-        int dot = qualified.lastIndexOf('.');
-        if (dot <= 0 || dot == qualified.length() - 1) return null;
-        String cls = qualified.substring(0, dot);
-        String method = qualified.substring(dot + 1);
-        String module = "";
-        int slash = loc.indexOf('/');
-        if (slash >= 0) {
-            module = loc.substring(0, slash);
-            loc = loc.substring(slash + 1);
-        }
-        boolean nat = loc.equals("Native Method");
-        String file = "";
-        int line = -1;
-        if (!nat && !loc.equals("Unknown Source") && !loc.isEmpty()) {
-            int colon = loc.lastIndexOf(':');
-            if (colon > 0) {
-                file = loc.substring(0, colon);
-                line = parseIntOr(loc.substring(colon + 1), -1);
-            } else {
-                file = loc;
-            }
-        }
-        return new StackFrame(cls, method, module, file, line, nat, locks, s);
-    }
-
-    /** {@code <0x000000069ed02828> (a HangZoo$MonA2)} or {@code <Cls@hash>}; null if there is no identity. */
-    static ObjectRef objectRef(String s) {
-        int lt = s.indexOf('<');
-        int gt = s.indexOf('>', lt + 1);
-        if (lt < 0 || gt < 0) {
-            // visualvm style: "- locked java.io.BufferedInputStream@5284339c"
-            int at = s.lastIndexOf('@');
-            if (at > 0 && s.indexOf(' ') < 0) return new ObjectRef(s, s.substring(0, at));
-            return null;
-        }
-        String id = s.substring(lt + 1, gt);
-        if (id.startsWith("no object reference") || id.contains(" ")) return null;
-        String cls = classOf(s.substring(gt + 1));
-        if (cls.isEmpty()) {
-            int at = id.lastIndexOf('@');
-            if (at > 0) cls = id.substring(0, at);
-        }
-        return new ObjectRef(id, cls);
-    }
-
-    /** {@code (a java.util.concurrent.Semaphore$NonfairSync)} → the class name. */
-    private static String classOf(String s) {
-        int open = s.indexOf("(a ");
-        if (open < 0) return "";
-        int close = s.lastIndexOf(')');
-        return close > open ? s.substring(open + 3, close).trim() : s.substring(open + 3).trim();
+        return TextGrammar.frame(s, 3, s.length(), locks, s);
     }
 
     /** {@code 0.50ms}, {@code 2.10s}, {@code 1.5m}; result in milliseconds, -1 if unreadable. */
@@ -884,29 +785,6 @@ final class JstackTextParser {
         if (dot && scale == 1) return -1;
         // one division of two exact integers (< 2^53) rounds once, to the same double as Double.parseDouble
         return (double) (whole * scale + frac) / scale * factor;
-    }
-
-    private static int parseIntOr(String s, int dflt) {
-        try {
-            return Integer.parseInt(s.trim());
-        } catch (NumberFormatException e) {
-            return dflt;
-        }
-    }
-
-    private static boolean looksLikeTimestamp(String s) {
-        // 2026-11-21 23:04:36
-        return s.length() >= 19 && s.charAt(4) == '-' && s.charAt(7) == '-' && s.charAt(10) == ' '
-                && s.charAt(13) == ':' && s.charAt(16) == ':';
-    }
-
-    private static Instant parseTimestamp(String s) {
-        if (s.length() < 19) return null; // looked like one before trimming (a mutated or cut line)
-        try {
-            return LocalDateTime.parse(s.substring(0, 19).replace(' ', 'T')).toInstant(ZoneOffset.UTC);
-        } catch (DateTimeParseException e) {
-            return null;
-        }
     }
 
     /**

@@ -4,79 +4,13 @@ import dev.knot.snapshot.LockLine;
 import dev.knot.snapshot.ObjectRef;
 import dev.knot.snapshot.StackFrame;
 import dev.knot.snapshot.ThreadState;
-import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 
-/** Small helpers shared by the jcmd and ThreadInfo-based parsers. */
+/** Small helpers shared by the parsers; the line grammar itself is {@link TextGrammar}. */
 final class ParseSupport {
 
     private ParseSupport() {
-    }
-
-    /**
-     * A frame as {@code StackTraceElement.toString()} prints it:
-     * {@code [loader/][module[@version]/]pkg.Cls.method(File.java:12)}, also accepting the jstack form
-     * {@code pkg.Cls.method(module@version/File.java:12)}. Null if the text is not a frame.
-     */
-    static StackFrame frame(String text, List<LockLine> locks) {
-        String body = text.strip();
-        int open = body.indexOf('(');
-        String head = open < 0 ? body : body.substring(0, open);
-        String loc = "";
-        if (open >= 0) {
-            int close = body.lastIndexOf(')');
-            loc = close > open ? body.substring(open + 1, close) : body.substring(open + 1);
-        }
-        head = head.strip();
-        // Module and loader prefixes end with '/'; hidden classes contain "/0x…" in their name.
-        String module = "";
-        int split = -1;
-        int from = 0;
-        while (true) {
-            int slash = head.indexOf('/', from);
-            if (slash < 0) break;
-            if (!head.startsWith("0x", slash + 1)) split = slash;
-            from = slash + 1;
-        }
-        String qualified = head;
-        if (split >= 0) {
-            module = head.substring(0, split);
-            qualified = head.substring(split + 1);
-            // "loader//Cls.m" (no module) and "loader/module/Cls.m": keep the module part only
-            int inner = module.lastIndexOf('/');
-            if (inner >= 0) module = module.substring(inner + 1);
-        }
-        int dot = qualified.lastIndexOf('.');
-        // no space check: Kotlin and Scala method names may contain spaces
-        if (dot <= 0 || dot == qualified.length() - 1) return null;
-        String cls = qualified.substring(0, dot);
-        String method = qualified.substring(dot + 1);
-
-        int locSlash = loc.indexOf('/');
-        if (locSlash >= 0 && module.isEmpty()) {
-            module = loc.substring(0, locSlash);
-            loc = loc.substring(locSlash + 1);
-        } else if (locSlash >= 0) {
-            loc = loc.substring(locSlash + 1);
-        }
-        boolean nativeMethod = loc.equals("Native Method");
-        String file = "";
-        int line = -1;
-        if (!nativeMethod && !loc.equals("Unknown Source") && !loc.isEmpty()) {
-            int colon = loc.lastIndexOf(':');
-            if (colon > 0) {
-                file = loc.substring(0, colon);
-                line = parseInt(loc.substring(colon + 1), -1);
-            } else {
-                file = loc;
-            }
-        }
-        return new StackFrame(cls, method, module, file, line, nativeMethod, locks, text.strip());
     }
 
     /**
@@ -129,36 +63,6 @@ final class ParseSupport {
             return inWait ? LockLine.Action.WAITING_TO_RELOCK : LockLine.Action.WAITING_TO_LOCK;
         }
         return inWait ? LockLine.Action.WAITING_ON : LockLine.Action.PARKING;
-    }
-
-    /** ISO instant ({@code 2026-11-21T23:04:37.151Z}) or offset date-time; null if unreadable. */
-    static Instant parseInstant(String s) {
-        if (s == null) return null;
-        String t = s.strip();
-        try {
-            return Instant.parse(t);
-        } catch (DateTimeParseException e) {
-            try {
-                return OffsetDateTime.parse(t).toInstant();
-            } catch (DateTimeParseException e2) {
-                return null;
-            }
-        }
-    }
-
-    /** {@code 2026-11-21 23:04:36} at the start of a line (no zone printed: read as UTC); null if not one. */
-    static Instant parseLocalTimestamp(String line) {
-        String s = line.strip();
-        if (s.length() < 19 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != ' '
-                || s.charAt(13) != ':' || s.charAt(16) != ':') {
-            return null;
-        }
-        if (s.length() > 19 && Character.isDigit(s.charAt(19))) return null;
-        try {
-            return LocalDateTime.parse(s.substring(0, 10) + "T" + s.substring(11, 19)).toInstant(ZoneOffset.UTC);
-        } catch (DateTimeParseException e) {
-            return null;
-        }
     }
 
     static int parseInt(String s, int fallback) {

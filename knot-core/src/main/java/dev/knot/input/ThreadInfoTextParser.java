@@ -57,6 +57,18 @@ final class ThreadInfoTextParser {
         return best;
     }
 
+    /**
+     * One id, {@code Cls@hexIdentityHash}, whichever way the text printed the object: ThreadInfo printers name
+     * it by class and identity hash, as {@code <1a2b> (a Cls)}, {@code <0x001a2b> (a Cls)} or {@code Cls@1a2b}.
+     */
+    static ObjectRef byHash(ObjectRef o) {
+        if (o == null || o.id().equals(TextGrammar.UNNAMED) || o.id().isEmpty()) return o;
+        String id = o.id();
+        int at = id.lastIndexOf('@');
+        if (at > 0) return ParseSupport.hashRef(id.substring(0, at), id.substring(at + 1));
+        return ParseSupport.hashRef(o.className(), id);
+    }
+
     static List<ThreadDump> parse(String source, String text) {
         return new Scan(source).run(text);
     }
@@ -82,7 +94,7 @@ final class ThreadInfoTextParser {
         private final List<LockLine> beforeFrames = new ArrayList<>();
         private String waitText;
         private ObjectRef waitObject;
-        private String waitVerb;
+        private LockLine.Action waitVerb;
         private boolean inSyncs;
 
         Scan(String source) {
@@ -112,7 +124,7 @@ final class ThreadInfoTextParser {
                     endDump();
                     continue;
                 }
-                Instant ts = ParseSupport.parseLocalTimestamp(s);
+                Instant ts = TextGrammar.timestamp(s);
                 if (ts != null) {
                     if (threads.isEmpty() && thread == null && time == null) time = ts;
                     else pendingTime = ts;
@@ -190,7 +202,7 @@ final class ThreadInfoTextParser {
             if (tail.startsWith("on ")) {
                 int sp = tail.indexOf(' ', 3);
                 String obj = sp < 0 ? tail.substring(3) : tail.substring(3, sp);
-                setWait("on", objectOf(obj), "header: " + tail);
+                setWait(LockLine.Action.WAITING_ON, objectOf(obj), "header: " + tail);
             }
         }
 
@@ -224,10 +236,7 @@ final class ThreadInfoTextParser {
                 thread.state = ThreadState.parse(st);
                 int on = st.indexOf(" on ");
                 if (on > 0) {
-                    String obj = st.substring(on + 4).strip();
-                    int owned = obj.indexOf(" owned by");
-                    if (owned > 0) obj = obj.substring(0, owned);
-                    setWait("on", objectOf(obj), s);
+                    setWait(LockLine.Action.WAITING_ON, objectOf(st.substring(on + 4)), s);
                 }
                 return;
             }
@@ -249,43 +258,38 @@ final class ThreadInfoTextParser {
                 return;
             }
             if (s.startsWith("-")) {
-                String body = s.substring(1).strip();
                 if (inSyncs) {
-                    if (body.equals("None")) return;
-                    if (body.startsWith("Locked ") || body.startsWith("locked ")) body = body.substring(7).strip();
-                    ObjectRef o = objectOf(body);
+                    ObjectRef o = byHash(TextGrammar.ownable(s, 0, s.length()));
                     if (o != null) thread.ownableSynchronizers.add(o);
-                    else skip(number, s);
+                    else if (!s.substring(1).strip().equals("None")) skip(number, s);
                     return;
                 }
-                lockLine(body, s, number);
+                lockLine(s, number);
                 return;
             }
             skip(number, s);
         }
 
-        private void lockLine(String body, String text, int number) {
-            String[] verbs = {"waiting to lock ", "parking to wait for ", "blocked on ", "waiting on ", "locked "};
-            for (String v : verbs) {
-                if (!body.startsWith(v)) continue;
-                String rest = body.substring(v.length()).strip();
-                int owned = rest.indexOf(" owned by");
-                ObjectRef o = objectOf(owned > 0 ? rest.substring(0, owned) : rest);
-                if (o == null) break;
-                if (v.equals("locked ")) {
-                    LockLine l = new LockLine(LockLine.Action.LOCKED, o, text);
-                    if (frameLocks.isEmpty()) beforeFrames.add(l);
-                    else frameLocks.get(frameLocks.size() - 1).add(l);
-                } else {
-                    setWait(v.strip(), o, text);
-                }
+        private void lockLine(String s, int number) {
+            LockLine l = TextGrammar.lock(s, 0, s.length());
+            if (l == null) {
+                skip(number, s);
                 return;
             }
-            skip(number, text);
+            switch (l.action()) {
+                case WAITING_TO_LOCK, WAITING_TO_RELOCK, WAITING_ON, PARKING -> setWait(l.action(), byHash(l.object()), l.text());
+                default -> {
+                    // a class-init line names the class, not an object
+                    LockLine h = l.action() == LockLine.Action.CLASS_INIT ? l
+                            : new LockLine(l.action(), byHash(l.object()), l.text());
+                    if (frameLocks.isEmpty()) beforeFrames.add(h);
+                    else frameLocks.get(frameLocks.size() - 1).add(h);
+                }
+            }
         }
 
         /** The one object ThreadInfo says the thread waits for; the lock line wins over the header. */
-        private void setWait(String verb, ObjectRef o, String text) {
+        private void setWait(LockLine.Action verb, ObjectRef o, String text) {
             if (o == null) return;
             if (waitObject != null && !text.startsWith("-")) return;
             waitObject = o;
@@ -293,36 +297,9 @@ final class ThreadInfoTextParser {
             waitText = text;
         }
 
-        /** {@code <1a2b> (a Cls)}, {@code <0x1a2b> (a Cls)} or {@code Cls@1a2b}. */
+        /** {@code <1a2b> (a Cls)}, {@code <0x1a2b> (a Cls)} or {@code Cls@1a2b}, as {@link #byHash}. */
         static ObjectRef objectOf(String s) {
-            String t = s.strip();
-            int lt = t.indexOf('<');
-            int gt = t.indexOf('>', lt + 1);
-            if (lt >= 0 && gt > lt + 1) {
-                String hash = t.substring(lt + 1, gt);
-                String cls = "";
-                int a = t.indexOf("(a ", gt);
-                if (a >= 0) {
-                    int close = t.indexOf(')', a);
-                    cls = (close > a ? t.substring(a + 3, close) : t.substring(a + 3)).strip();
-                }
-                if (!isHex(hash)) return null;
-                return ParseSupport.hashRef(cls, hash);
-            }
-            int sp = t.indexOf(' ');
-            String tok = sp < 0 ? t : t.substring(0, sp);
-            int at = tok.lastIndexOf('@');
-            if (at <= 0 || at == tok.length() - 1 || !isHex(tok.substring(at + 1))) return null;
-            return ParseSupport.hashRef(tok.substring(0, at), tok.substring(at + 1));
-        }
-
-        private static boolean isHex(String s) {
-            String h = s.startsWith("0x") ? s.substring(2) : s;
-            if (h.isEmpty()) return false;
-            for (int i = 0; i < h.length(); i++) {
-                if (Character.digit(h.charAt(i), 16) < 0) return false;
-            }
-            return true;
+            return byHash(TextGrammar.object(s, 0, s.length()));
         }
 
         private static String digitsAt(String s, int from) {
@@ -337,7 +314,7 @@ final class ThreadInfoTextParser {
             List<List<LockLine>> locks = new ArrayList<>(frameLocks);
             if (!locks.isEmpty()) {
                 List<LockLine> top = new ArrayList<>();
-                StackFrame topFrame = ParseSupport.frame(frameTexts.get(0), List.of());
+                StackFrame topFrame = TextGrammar.frame(frameTexts.get(0), List.of());
                 if (waitObject != null) top.add(new LockLine(waitAction(topFrame), waitObject, waitText));
                 for (LockLine l : beforeFrames) {
                     // The JConsole layout prints the awaited object again as "locked": not a hold.
@@ -349,7 +326,7 @@ final class ThreadInfoTextParser {
                 warn("\"" + thread.name + "\": waits on " + waitObject.id() + " but has no stack frame to attach it to");
             }
             for (int i = 0; i < frameTexts.size(); i++) {
-                StackFrame f = ParseSupport.frame(frameTexts.get(i), locks.get(i));
+                StackFrame f = TextGrammar.frame(frameTexts.get(i), locks.get(i));
                 if (f == null) {
                     warn("unreadable frame of \"" + thread.name + "\": " + ParseSupport.oneLine(frameTexts.get(i), 80));
                     f = ParseSupport.unreadableFrame(frameTexts.get(i), locks.get(i));
@@ -375,8 +352,7 @@ final class ThreadInfoTextParser {
             }
             // state not printed or RUNNABLE: trust the verb
             return switch (waitVerb) {
-                case "waiting to lock", "blocked on" -> LockLine.Action.WAITING_TO_LOCK;
-                case "parking to wait for" -> LockLine.Action.PARKING;
+                case WAITING_TO_LOCK, PARKING, WAITING_TO_RELOCK -> waitVerb;
                 default -> ParseSupport.isObjectWait(top) ? LockLine.Action.WAITING_ON : LockLine.Action.PARKING;
             };
         }
