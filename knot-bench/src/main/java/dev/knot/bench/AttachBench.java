@@ -127,12 +127,7 @@ public final class AttachBench {
     }
 
     private static void print(String label, long[] t) {
-        long[] s = t.clone();
-        Arrays.sort(s);
-        StringBuilder all = new StringBuilder();
-        for (long x : t) all.append(all.length() == 0 ? "" : ", ").append(x / 1_000_000);
-        System.out.printf(Locale.ROOT, "%-42s min %5d  median %5d  max %5d ms   [%s]%n", label, s[0] / 1_000_000,
-                median(t) / 1_000_000, s[s.length - 1] / 1_000_000, all);
+        Runs.print(label, 42, t);
     }
 
     private static long median(long[] t) {

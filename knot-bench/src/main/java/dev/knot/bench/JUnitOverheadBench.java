@@ -81,11 +81,6 @@ public final class JUnitOverheadBench {
     }
 
     private static void print(String label, long[] t) {
-        long[] s = t.clone();
-        Arrays.sort(s);
-        StringBuilder all = new StringBuilder();
-        for (long x : t) all.append(all.length() == 0 ? "" : ", ").append(x / 1_000_000);
-        System.out.printf(Locale.ROOT, "%-20s min %5d  median %5d  max %5d ms   [%s]%n", label, s[0] / 1_000_000,
-                Runs.median(t) / 1_000_000, s[s.length - 1] / 1_000_000, all);
+        Runs.print(label, 20, t);
     }
 }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Locale;
 
 /** Timing one command run from outside, and the median of several: shared by the bench runners. */
 final class Runs {
@@ -33,5 +34,15 @@ final class Runs {
         long[] s = t.clone();
         Arrays.sort(s);
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    /** One line: min, median and max in ms, then every run in order; the label padded to {@code width}. */
+    static void print(String label, int width, long[] t) {
+        long[] s = t.clone();
+        Arrays.sort(s);
+        StringBuilder all = new StringBuilder();
+        for (long x : t) all.append(all.length() == 0 ? "" : ", ").append(x / 1_000_000);
+        System.out.printf(Locale.ROOT, "%-" + width + "s min %5d  median %5d  max %5d ms   [%s]%n", label,
+                s[0] / 1_000_000, median(t) / 1_000_000, s[s.length - 1] / 1_000_000, all);
     }
 }
