@@ -1,5 +1,6 @@
 package dev.knot.model;
 
+import dev.knot.sites.WaitMode;
 import dev.knot.findings.Certainty;
 import dev.knot.snapshot.StackFrame;
 import java.util.List;

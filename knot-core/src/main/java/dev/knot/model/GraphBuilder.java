@@ -1,7 +1,10 @@
 package dev.knot.model;
 
+import dev.knot.sites.ResourceKind;
+import dev.knot.sites.WaitMode;
 import dev.knot.findings.Certainty;
 import dev.knot.sites.Frames;
+import dev.knot.sites.WaitSites;
 import dev.knot.snapshot.DumpFormat;
 import dev.knot.snapshot.DumpedThread;
 import dev.knot.snapshot.LiveFact;
@@ -86,9 +89,16 @@ public final class GraphBuilder {
      *
      * @param classInit the class whose initialisation this is about, or null for an object's resource
      * @param ref       the object; null for a park without a blocker (the thread's own placeholder)
+     * @param ownerListed     whether {@code jstack -l} would list the resource's holder (see {@link Resource#ownerListed})
+     * @param placeholderType for a park without a blocker, the class the catalogue names it by
      */
     private record Claim(Edge.Type type, ResourceKind kind, ObjectRef ref, String objectId, String classInit,
-                         WaitMode mode, boolean timed, StackFrame site, List<String> evidence) {
+                         WaitMode mode, boolean timed, StackFrame site, List<String> evidence, boolean ownerListed,
+                         String placeholderType) {
+        Claim(Edge.Type type, ResourceKind kind, ObjectRef ref, String objectId, String classInit,
+              WaitMode mode, boolean timed, StackFrame site, List<String> evidence) {
+            this(type, kind, ref, objectId, classInit, mode, timed, site, evidence, true, "");
+        }
     }
 
     /** Everything worked out from one thread alone: safe to compute for many threads at once. */
@@ -106,9 +116,9 @@ public final class GraphBuilder {
         if (c.classInit() != null) {
             r = classInit(c.classInit());
         } else if (c.ref() == null) {
-            r = resource(c.kind(), new ObjectRef("park:" + t.key(), ""), "");
+            r = resource(c.kind(), new ObjectRef("park:" + t.key(), c.placeholderType()), "", c.ownerListed());
         } else {
-            r = resource(c.kind(), c.ref(), c.objectId());
+            r = resource(c.kind(), c.ref(), c.objectId(), c.ownerListed());
         }
         edges.add(new Edge(c.type(), t, r, c.mode(), c.timed(), Certainty.CERTAIN, c.site(), c.evidence()));
     }
@@ -157,7 +167,7 @@ public final class GraphBuilder {
         List<ObjectRef> owned = d.ownableSynchronizers();
         if (owned != null) {
             for (ObjectRef o : owned) {
-                out.add(new Claim(Edge.Type.HELD_BY, Blockers.ownableKind(o.className()), o, o.id(), null, null, false,
+                out.add(new Claim(Edge.Type.HELD_BY, WaitSites.ownableKind(o.className()), o, o.id(), null, null, false,
                         null, List.of("Locked ownable synchronizers: - " + o)));
             }
         }
@@ -167,7 +177,7 @@ public final class GraphBuilder {
 
     private static void waits(DumpedThread d, List<Claim> out) {
         List<StackFrame> frames = d.frames();
-        boolean timed = d.state() == ThreadState.TIMED_WAITING || Blockers.timedFrames(frames);
+        boolean timed = d.state() == ThreadState.TIMED_WAITING || WaitSites.timed(frames);
         for (int i = 0; i < frames.size(); i++) {
             StackFrame f = frames.get(i);
             List<LockLine> locks = f.locks();
@@ -198,10 +208,11 @@ public final class GraphBuilder {
                         return;
                     }
                     case PARKING: {
-                        Blockers.Classified c = Blockers.classify(l.object().className(), frames);
+                        WaitSites.Wait c = Blockers.classify(l.object().className(), frames);
                         if (c == null) return; // idle pool/scheduler park: not a wait on a resource
-                        ObjectRef o = c.typeName() == null ? l.object() : new ObjectRef(l.object().id(), c.typeName());
-                        out.add(waitClaim(d, c.kind(), o, o.id(), null, c.mode(), timed, f, f.text(), l.text()));
+                        ObjectRef o = c.typeName().equals(l.object().className()) ? l.object()
+                                : new ObjectRef(l.object().id(), c.typeName());
+                        out.add(parkClaim(d, c, o, timed, f, f.text(), l.text()));
                         return;
                     }
                     default:
@@ -213,10 +224,8 @@ public final class GraphBuilder {
         if (!frames.isEmpty() && d.state() != ThreadState.RUNNABLE) {
             StackFrame top = frames.get(0);
             if (top.method().equals("park") && top.className().endsWith("Unsafe")) {
-                Blockers.Classified c = Blockers.classify("", frames);
-                if (c != null) {
-                    out.add(waitClaim(d, c.kind(), null, "", null, c.mode(), timed, top, top.text() + "   (no blocker object printed)"));
-                }
+                WaitSites.Wait c = Blockers.classify("", frames);
+                if (c != null) out.add(parkClaim(d, c, null, timed, top, top.text() + "   (no blocker object printed)"));
             }
         } else if (!frames.isEmpty() && d.stateDetail().contains("Object.wait()")
                 && !Frames.near(frames, 3, "java.lang.Object", "wait") && !Frames.near(frames, 3, "java.lang.Object", "wait0")) {
@@ -227,6 +236,17 @@ public final class GraphBuilder {
                     top, d.headerLine(), top.text()
                             + "   (RUNNABLE \"in Object.wait()\" outside Object.wait: waiting for a class initialiser)"));
         }
+    }
+
+    /** A park the catalogue read: a library's wait site is named in the evidence (the JDK's speak for themselves). */
+    private static Claim parkClaim(DumpedThread d, WaitSites.Wait c, ObjectRef o, boolean timed, StackFrame f, String... ev) {
+        Claim w = waitClaim(d, c.kind(), o, o == null ? "" : o.id(), null, c.mode(), timed, f, ev);
+        List<String> evidence = w.evidence();
+        if (c.site() != null && c.frame() != null && !c.site().library().equals("JDK") && !c.site().library().equals("any")) {
+            evidence.add(c.frame().text() + "   (" + c.site().library() + ": " + c.mode().verb() + " " + c.kind().noun() + ")");
+        }
+        return new Claim(w.type(), w.kind(), o, w.objectId(), null, w.mode(), w.timed(), w.site(), evidence, c.ownerListed(),
+                o == null ? c.typeName() : "");
     }
 
     private static Claim waitClaim(DumpedThread d, ResourceKind kind, ObjectRef ref, String objectId, String classInit,
@@ -263,8 +283,9 @@ public final class GraphBuilder {
             if (r == null) {
                 int at = f.objectId().lastIndexOf('@');
                 String cls = at > 0 ? f.objectId().substring(0, at) : f.objectId();
-                Blockers.Classified c = Blockers.classify(cls, List.of());
-                r = resource(c == null ? ResourceKind.UNKNOWN_PARK : c.kind(), new ObjectRef(f.objectId(), cls));
+                WaitSites.Wait c = Blockers.classify(cls, List.of());
+                r = resource(c == null ? ResourceKind.UNKNOWN_PARK : c.kind(), new ObjectRef(f.objectId(), cls), f.objectId(),
+                        c == null || c.ownerListed());
             }
             if (f.kind() == LiveFact.Kind.HOLDERS_COMPLETE) {
                 holdersComplete.add(r);
@@ -306,13 +327,13 @@ public final class GraphBuilder {
     /**
      * Exclusive locks whose owner the format does not print (jstack without -l, JSON dumps): the owner must
      * be some other thread stuck on another such lock, if any are. Links them as LIKELY holders so a cycle
-     * among them shows up; with -l (owners listed) nothing is inferred.
+     * among them shows up; with -l (owners listed) only for locks no dump lists holders of (StampedLock).
      */
     private void inferUnlistedOwners() {
-        if (ownersListed) return;
         Map<Resource, Set<ThreadNode>> waitersByLock = new LinkedHashMap<>();
         for (Edge e : edges) {
-            if (e.type() == Edge.Type.WAITS_FOR && !e.timed() && isExclusiveWait(e)) {
+            // with -l only the locks no dump lists holders of (StampedLock, library locks) are left to guess
+            if (e.type() == Edge.Type.WAITS_FOR && !e.timed() && isExclusiveWait(e) && !(ownersListed && e.resource().ownerListed())) {
                 waitersByLock.computeIfAbsent(e.resource(), k -> new LinkedHashSet<>()).add(e.thread());
             }
         }
@@ -432,21 +453,17 @@ public final class GraphBuilder {
 
     // ---- resources --------------------------------------------------------------------------------
 
-    private Resource resource(ResourceKind kind, ObjectRef o) {
-        return resource(kind, o, o.id());
-    }
-
-    private Resource resource(ResourceKind kind, ObjectRef o, String objectId) {
+    private Resource resource(ResourceKind kind, ObjectRef o, String objectId, boolean ownerListed) {
         String key = o.id();
         Resource existing = resources.get(key);
         if (existing != null) return existing;
-        Resource r = new Resource(key, kind, o.className(), objectId);
+        Resource r = new Resource(key, kind, o.className(), objectId, ownerListed);
         resources.put(key, r);
         return r;
     }
 
     private Resource classInit(String className) {
         String key = "class:" + className;
-        return resources.computeIfAbsent(key, k -> new Resource(k, ResourceKind.CLASS_INIT, className, ""));
+        return resources.computeIfAbsent(key, k -> new Resource(k, ResourceKind.CLASS_INIT, className, "", true));
     }
 }

@@ -17,23 +17,8 @@ final class Pools {
         return nameFamily(d.name());
     }
 
-    private static final StackMemo<Boolean> POOL_WORKER = new StackMemo<>((x, f) -> walkPoolWorker(f));
-
-    /** A ThreadPoolExecutor or ForkJoinPool worker: its bottom frames run the pool's loop. */
     private static boolean poolWorker(List<StackFrame> frames) {
-        return POOL_WORKER.get(frames);
-    }
-
-    private static boolean walkPoolWorker(List<StackFrame> frames) {
-        for (int i = frames.size() - 1; i >= 0; i--) { // from the bottom, where the worker loop is
-            StackFrame s = frames.get(i);
-            String c = s.className();
-            if (c.startsWith("java.util.concurrent.ThreadPoolExecutor") && s.method().equals("runWorker")
-                    || c.startsWith("java.util.concurrent.ForkJoinWorkerThread") && s.method().equals("run")) {
-                return true;
-            }
-        }
-        return false;
+        return Blockers.poolWorker(frames);
     }
 
     /** {@code pool-3-thread-7} → {@code pool-3-thread-*}: workers of one factory share a prefix. */

@@ -1,5 +1,7 @@
 package dev.knot.model;
 
+import dev.knot.sites.ResourceKind;
+
 /**
  * Something threads wait for. Identity ({@link #key}) is the object id the input printed, so two threads
  * parked on the same object share one Resource.
@@ -9,8 +11,11 @@ package dev.knot.model;
  * @param typeName the class as printed ({@code java.util.concurrent.Semaphore$NonfairSync}), or a class name
  *                 for class initialisation
  * @param objectId the object id as printed ({@code 0x000000069ed02828}), may be empty
+ * @param ownerListed {@code jstack -l} lists this kind of resource's holder (monitors, ReentrantLock, the write lock of
+ *                 ReentrantReadWriteLock), so with listed owners a missing holder is a fact; false for StampedLock and
+ *                 the library locks that are no ownable synchronizer
  */
-public record Resource(String key, ResourceKind kind, String typeName, String objectId) {
+public record Resource(String key, ResourceKind kind, String typeName, String objectId, boolean ownerListed) {
 
     /** {@code Semaphore <0x…69ed2b650>} : what a reader recognises. */
     public String label() {
@@ -29,7 +34,9 @@ public record Resource(String key, ResourceKind kind, String typeName, String ob
         if (simple.isEmpty()) simple = "an unnamed blocker";
         if (objectId.isEmpty()) return simple;
         // Queues and barriers park on an internal condition: its id is not the queue's own.
-        if (kind == ResourceKind.BOUNDED_QUEUE || kind == ResourceKind.BARRIER) return simple + " (condition <" + objectId + ">)";
+        if (kind == ResourceKind.BOUNDED_QUEUE || kind == ResourceKind.BARRIER || kind == ResourceKind.OBJECT_POOL) {
+            return simple + " (condition <" + objectId + ">)";
+        }
         return simple + " <" + objectId + ">";
     }
 

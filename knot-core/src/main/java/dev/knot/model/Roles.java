@@ -1,5 +1,6 @@
 package dev.knot.model;
 
+import dev.knot.sites.WaitSites;
 import dev.knot.snapshot.DumpedThread;
 import dev.knot.snapshot.LockLine;
 import dev.knot.snapshot.StackFrame;
@@ -38,7 +39,7 @@ final class Roles {
     private static boolean holdsSomething(DumpedThread d) {
         if (d.ownableSynchronizers() != null) {
             for (var o : d.ownableSynchronizers()) {
-                if (!o.className().endsWith("ThreadPoolExecutor$Worker")) return true;
+                if (!WaitSites.bookkeepingLock(o.className())) return true;
             }
         }
         // indexed loops: the quick compiler a short run relies on allocates an iterator for every for-each
@@ -65,57 +66,13 @@ final class Roles {
         return false;
     }
 
-    private static final StackMemo<Boolean> TAKING_THIS_DUMP = new StackMemo<>((x, f) -> walkTakingThisDump(f));
-    private static final StackMemo<Boolean> IDLE = new StackMemo<>((x, f) -> walkIdle(f));
-
-    /**
-     * The thread that is producing the dump in-process (an actuator endpoint, a watchdog, ThreadMXBean or
-     * DiagnosticCommand callers): busy with the dump itself, not with the application's locks.
-     */
+    /** The thread producing the dump in-process: busy with the dump itself, not with the application's locks. */
     static boolean takingThisDump(List<StackFrame> f) {
-        return TAKING_THIS_DUMP.get(f);
+        return Blockers.takesDump(f);
     }
 
-    /** Waiting for work: pool workers without a task, schedulers, timers, selectors, acceptors, consumers on empty queues. */
+    /** Waiting for work: pool workers without a task, schedulers, timers, selectors, consumers on empty queues. */
     static boolean idle(List<StackFrame> f) {
-        return IDLE.get(f);
-    }
-
-    private static boolean walkTakingThisDump(List<StackFrame> f) {
-        for (int i = 0; i < Math.min(f.size(), 12); i++) {
-            StackFrame s = f.get(i);
-            String c = s.className();
-            String m = s.method();
-            if (c.equals("sun.management.ThreadImpl") && (m.startsWith("dumpThreads") || m.startsWith("getThreadInfo"))) return true;
-            if (c.equals("com.sun.management.internal.DiagnosticCommandImpl") || c.equals("jdk.internal.vm.ThreadDumper")) return true;
-            if (c.equals("java.lang.Thread") && (m.equals("dumpThreads") || m.equals("getAllStackTraces"))) return true;
-        }
-        return false;
-    }
-
-    private static boolean walkIdle(List<StackFrame> f) {
-        int depth = Math.min(f.size(), 16);
-        for (int i = 0; i < depth; i++) {
-            StackFrame s = f.get(i);
-            String c = s.className();
-            String m = s.method();
-            if (c.equals("java.util.concurrent.ThreadPoolExecutor") && m.equals("getTask")) return true;
-            if (c.equals("java.util.concurrent.ForkJoinPool") && (m.equals("awaitWork") || m.equals("awaitQuiescence"))) return true;
-            if (c.equals("java.util.concurrent.ScheduledThreadPoolExecutor$DelayedWorkQueue") && m.equals("take")) return true;
-            if (c.equals("java.util.TimerThread") && m.equals("mainLoop")) return true;
-            if (c.startsWith("sun.nio.ch.") && (m.equals("wait") || m.startsWith("doSelect") || m.equals("poll")
-                    || m.equals("accept") || m.equals("accept0") || m.equals("epollWait") || m.equals("kqueueWait"))) return true;
-            if (c.equals("java.net.ServerSocket") && m.startsWith("accept")) return true;
-            if (c.startsWith("java.net.PlainSocketImpl") && m.startsWith("socketAccept")) return true;
-            if (c.startsWith("io.netty.channel") && (m.equals("epollWait") || m.equals("select") || m.equals("epollWaitNoTimeout"))) return true;
-            if (c.equals("java.lang.ref.ReferenceQueue") && m.startsWith("remove")) return true;
-            if (c.equals("jdk.internal.misc.InnocuousThread")) return true;
-            if (c.equals("java.lang.VirtualThread") && m.equals("takeVirtualThreadListToUnblock")) return true;
-            if ((c.endsWith("BlockingQueue") || c.endsWith("BlockingDeque") || c.equals("java.util.concurrent.SynchronousQueue")
-                    || c.equals("java.util.concurrent.LinkedTransferQueue")) && (m.startsWith("take") || m.startsWith("poll"))) {
-                return true; // a consumer waiting for messages is healthy unless it holds a lock (checked by the caller)
-            }
-        }
-        return false;
+        return Blockers.idle(f);
     }
 }

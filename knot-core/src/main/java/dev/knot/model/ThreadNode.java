@@ -44,6 +44,16 @@ public record ThreadNode(String key, String name, Role role, String pool, Dumped
         return System.identityHashCode(this);
     }
 
+    /** Running a submitted task (a FutureTask, a CompletableFuture's async step), by the catalogue. */
+    public boolean runsTask() {
+        return dev.knot.sites.WaitSites.runsTask(dumped.frames());
+    }
+
+    /** Producing the very dump being read (a JVM service for the rules, not part of any hang). */
+    public boolean takesThisDump() {
+        return Roles.takingThisDump(dumped.frames());
+    }
+
     /** Sleeping in Thread.sleep: not waiting for anyone, but doing nothing either. */
     public boolean sleeping() {
         List<StackFrame> f = dumped.frames();

@@ -1,5 +1,6 @@
 package dev.knot.model;
 
+import dev.knot.sites.ResourceKind;
 import dev.knot.snapshot.ThreadDump;
 import dev.knot.snapshot.ThreadState;
 import java.util.ArrayList;
@@ -119,6 +120,11 @@ public final class WaitGraph {
      */
     public boolean ownersListed() {
         return ownersListed;
+    }
+
+    /** True when the input lists who holds this resource: it lists owners, and this kind of lock is one it lists. */
+    public boolean ownersListed(Resource r) {
+        return ownersListed && r.ownerListed();
     }
 
     /** What a live snapshot recorded about an object or a pool (by id or pool name): permits, counts, sizes. */

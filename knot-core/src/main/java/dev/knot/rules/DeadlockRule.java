@@ -4,10 +4,10 @@ import dev.knot.findings.Finding;
 import dev.knot.findings.Kind;
 import dev.knot.findings.Certainty;
 import dev.knot.model.Edge;
-import dev.knot.model.ResourceKind;
+import dev.knot.sites.ResourceKind;
 import dev.knot.model.ThreadNode;
 import dev.knot.model.WaitGraph;
-import dev.knot.model.WaitMode;
+import dev.knot.sites.WaitMode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -71,7 +71,7 @@ final class DeadlockRule implements Rule {
             boolean inCycle = false;
             // Permits and read locks: the holders seen are all there are only if tracking saw every acquire.
             boolean shared = w.resource().kind() == ResourceKind.SEMAPHORE
-                    || w.resource().kind() == ResourceKind.READ_WRITE_LOCK && w.mode() == dev.knot.model.WaitMode.WRITE_LOCK;
+                    || w.resource().kind() == ResourceKind.READ_WRITE_LOCK && w.mode() == dev.knot.sites.WaitMode.WRITE_LOCK;
             if (shared && !g.holdersComplete(w.resource())) certainty = Certainty.LIKELY;
             for (Edge h : g.holdersOf(w.resource())) {
                 if (inCycleSet.contains(h.thread())) {
@@ -281,10 +281,7 @@ final class DeadlockRule implements Rule {
         if (JVM_SERVICE.contains(n) || n.contains("CompilerThread")) return true;
         if (n.equals("Finalizer")) return noFinalizers && u.state() == dev.knot.snapshot.ThreadState.WAITING;
         if (u.dumped().id().isEmpty() && u.frames().isEmpty()) return true; // VM, GC and compiler threads (jstack)
-        for (dev.knot.snapshot.StackFrame f : u.frames()) {
-            if (f.className().endsWith(".knot.live.LiveSnapshot")) return true; // the thread taking this snapshot
-        }
-        return false;
+        return u.takesThisDump();
     }
 
     static String signalOf(Edge w) {

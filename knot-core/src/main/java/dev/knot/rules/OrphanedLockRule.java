@@ -6,10 +6,10 @@ import dev.knot.snapshot.DumpFormat;
 import dev.knot.findings.Certainty;
 import dev.knot.model.Edge;
 import dev.knot.model.Resource;
-import dev.knot.model.ResourceKind;
+import dev.knot.sites.ResourceKind;
 import dev.knot.model.ThreadNode;
 import dev.knot.model.WaitGraph;
-import dev.knot.model.WaitMode;
+import dev.knot.sites.WaitMode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,9 +30,9 @@ final class OrphanedLockRule implements Rule {
             if (w == null || w.timed() || !g.holdersOf(w.resource()).isEmpty()) continue;
             ResourceKind k = w.resource().kind();
             // Without listed owners, only when no thread is running that could own it (then likely, saying what is missing).
-            boolean ownersKnownOrNobodyElse = g.ownersListed() || g.activeThreads().isEmpty();
+            boolean ownersKnownOrNobodyElse = g.ownersListed(w.resource()) || g.activeThreads().isEmpty();
             boolean lock = k == ResourceKind.EXCLUSIVE_LOCK && ownersKnownOrNobodyElse
-                    || k == ResourceKind.READ_WRITE_LOCK && w.mode() == WaitMode.READ_LOCK && g.ownersListed()
+                    || k == ResourceKind.READ_WRITE_LOCK && w.mode() == WaitMode.READ_LOCK && g.ownersListed(w.resource())
                     || k == ResourceKind.MONITOR && (w.mode() == WaitMode.LOCK);
             if (lock) orphans.computeIfAbsent(w.resource(), r -> new ArrayList<>()).add(w);
         }
@@ -71,7 +71,7 @@ final class OrphanedLockRule implements Rule {
                     ? "take `jcmd <pid> Thread.dump_to_file -format=json <file>` (lists virtual threads and their monitors) or "
                       + Story.attachHint()
                     : Story.attachHint());
-        } else if (!g.ownersListed()) {
+        } else if (!g.ownersListed(r)) {
             certainty = Certainty.LIKELY;
             boolean everyThreadListed = g.dump().format() == DumpFormat.JCMD_JSON || g.live() && !hidesVirtual;
             story.add("this input does not list lock owners; no thread in it is running, and every other thread is"

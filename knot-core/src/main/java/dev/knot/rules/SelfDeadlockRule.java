@@ -4,10 +4,10 @@ import dev.knot.findings.Finding;
 import dev.knot.findings.Kind;
 import dev.knot.findings.Certainty;
 import dev.knot.model.Edge;
-import dev.knot.model.ResourceKind;
+import dev.knot.sites.ResourceKind;
 import dev.knot.model.ThreadNode;
 import dev.knot.model.WaitGraph;
-import dev.knot.model.WaitMode;
+import dev.knot.sites.WaitMode;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -129,17 +129,22 @@ final class SelfDeadlockRule implements Rule {
         }
         List<String> missing = new ArrayList<>();
         missing.add("thread dumps never show read-lock holders; " + Story.proofHint(g) + " to list them");
-        if (!g.ownersListed()) {
+        boolean neverListed = !w.resource().ownerListed(); // StampedLock: no dump names its holder, and it is not reentrant
+        if (neverListed) {
+            missing.add("no thread dump lists who holds a " + lockClass(w) + ", so this thread holding the write lock itself"
+                    + " (it is not reentrant) or another writer is not ruled out");
+        } else if (!g.ownersListed(w.resource())) {
             missing.add("this dump does not list lock owners either (take it with `jstack -l`), so a writer holding it is not ruled out");
         }
         return Evidences.finding(Kind.SELF_DEADLOCK, Certainty.LIKELY, List.of(t.name()),
                 "\"" + t.name() + "\" waits for the write lock of " + w.resource().label()
-                        + " that no other thread wants: most likely it holds the read lock itself (read→write upgrade)",
+                        + " that no other thread wants: most likely it holds " + (neverListed ? "the lock" : "the read lock")
+                        + " itself (" + (neverListed ? "a read→write upgrade, or a second writeLock()" : "read→write upgrade") + ")",
                 List.of(Story.waits(w),
-                        (g.ownersListed() ? "no thread holds the write lock (the dump lists lock owners)"
+                        (g.ownersListed(w.resource()) ? "no thread holds the write lock (the dump lists lock owners)"
                                 : "the dump does not say who holds the lock")
                                 + ", so read locks block it; no other running thread could be a reader"),
-                "ReentrantReadWriteLock does not allow upgrading: a thread holding the read lock that asks for the write"
+                lockClass(w) + " does not allow upgrading: a thread holding the read lock that asks for the write"
                         + " lock waits for all readers to leave, including itself, forever.",
                 "Release the read lock before taking the write lock (then re-check the state), or take the write lock"
                         + " from the start, or use StampedLock.tryConvertToWriteLock.",
@@ -161,6 +166,13 @@ final class SelfDeadlockRule implements Rule {
                         + " unguarded helper out of the guarded method); release in finally; or acquire with tryAcquire(timeout).",
                 List.of(Story.permitHoldersHint(g, "the holder and where it acquired")),
                 List.of(), List.of(w));
+    }
+
+    /** {@code ReentrantReadWriteLock}, {@code StampedLock}: the class a user wrote, not its internal sync. */
+    private static String lockClass(Edge w) {
+        String label = w.resource().label();
+        int sp = label.indexOf(' ');
+        return sp > 0 ? label.substring(0, sp) : label;
     }
 
     @SafeVarargs

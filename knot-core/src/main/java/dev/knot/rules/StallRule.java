@@ -9,7 +9,7 @@ import dev.knot.model.Edge;
 import dev.knot.model.Role;
 import dev.knot.model.ThreadNode;
 import dev.knot.model.WaitGraph;
-import dev.knot.model.WaitMode;
+import dev.knot.sites.WaitMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -4,7 +4,7 @@ import dev.knot.findings.Finding;
 import dev.knot.findings.Kind;
 import dev.knot.findings.Certainty;
 import dev.knot.model.Edge;
-import dev.knot.model.ResourceKind;
+import dev.knot.sites.ResourceKind;
 import dev.knot.model.ThreadNode;
 import dev.knot.model.WaitGraph;
 import java.util.ArrayList;
@@ -115,8 +115,7 @@ final class StarvationRule implements Rule {
     }
 
     private static boolean runsATask(ThreadNode t) {
-        return dev.knot.sites.Frames.anywhere(t.frames(), "java.util.concurrent.FutureTask", "run")
-                || dev.knot.sites.Frames.anywhere(t.frames(), "java.util.concurrent.CompletableFuture$Async", null);
+        return t.runsTask();
     }
 
     /** Borrowers of commons-pool / HikariCP pools, with nobody running who could give a unit back. */

@@ -3,7 +3,7 @@ package dev.knot.rules;
 import dev.knot.snapshot.StackFrame;
 import dev.knot.model.Edge;
 import dev.knot.sites.Frames;
-import dev.knot.model.ResourceKind;
+import dev.knot.sites.ResourceKind;
 import dev.knot.model.ThreadNode;
 import dev.knot.model.WaitGraph;
 import java.util.ArrayList;
@@ -28,7 +28,7 @@ final class Story {
      * {@code maxLines} lines and then how many threads more: 10,000 waiters stay readable.
      */
     /** What makes two waits one story line (a Resource compares by identity). */
-    private record SameWait(dev.knot.model.WaitMode mode, dev.knot.model.Resource resource, Object site) {
+    private record SameWait(dev.knot.sites.WaitMode mode, dev.knot.model.Resource resource, Object site) {
     }
 
     static List<String> waitsGrouped(List<Edge> waits, int maxLines) {

@@ -3,7 +3,7 @@ package dev.knot.rules;
 import dev.knot.findings.Certainty;
 import dev.knot.model.Edge;
 import dev.knot.model.GraphBuilder;
-import dev.knot.model.ResourceKind;
+import dev.knot.sites.ResourceKind;
 import dev.knot.model.ThreadNode;
 import dev.knot.model.WaitGraph;
 import dev.knot.snapshot.DumpedThread;

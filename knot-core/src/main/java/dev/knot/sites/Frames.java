@@ -15,10 +15,15 @@ public final class Frames {
         return PlatformCode.isPlatform(f.className());
     }
 
-    /** Innermost non-platform frame, or the top frame if the stack is all platform code. */
+    /**
+     * Innermost frame of the caller's own code: neither platform code nor a library method the catalogue of wait sites
+     * knows (a borrow from a HikariCP pool is looked for where the application asked for the connection); the top frame
+     * if the stack has none.
+     */
     public static StackFrame applicationSite(List<StackFrame> frames) {
         for (int i = 0; i < frames.size(); i++) {
-            if (!isPlatform(frames.get(i))) return frames.get(i);
+            StackFrame f = frames.get(i);
+            if (!isPlatform(f) && WaitSites.entryFor(f.className(), f.method()) == null) return f;
         }
         return frames.isEmpty() ? null : frames.get(0);
     }

@@ -245,7 +245,7 @@ class JstackTextParserTest {
         dev.knot.model.WaitGraph g = dev.knot.model.GraphBuilder.build(d);
         dev.knot.model.ThreadNode t = g.threads().get(0);
         assertEquals("0x00000000cafe0001", g.waitOf(t).resource().objectId());
-        assertEquals(dev.knot.model.ResourceKind.THREAD_EXIT, g.waitOf(t).resource().kind());
+        assertEquals(dev.knot.sites.ResourceKind.THREAD_EXIT, g.waitOf(t).resource().kind());
         assertTrue(g.holdsOf(t).isEmpty(), "join releases the monitor it waits on: " + g.holdsOf(t));
     }
 }

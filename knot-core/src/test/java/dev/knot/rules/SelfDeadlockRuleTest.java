@@ -11,11 +11,25 @@ import org.junit.jupiter.api.Test;
 class SelfDeadlockRuleTest {
 
     @Test
-    void aNonReentrantLockHeldByItsWaiterIsCertain() {
+    void aStampedLockWaiterNobodyElseWantsLikelyHoldsItItself() {
+        // StampedLock is no ownable synchronizer: jstack -l never lists its holder, so the waiter is not "orphaned"
         List<String> stamped = parked("0x7", "java.util.concurrent.locks.StampedLock",
+                "java.util.concurrent.locks.StampedLock.acquireWrite(java.base@25.0.3/StampedLock.java:1251)",
                 "java.util.concurrent.locks.StampedLock.writeLock(java.base@25.0.3/StampedLock.java:500)");
+        Report r = new MiniDump("17.0.15+6").thread("cache", "WAITING (parking)", stamped).analyze();
+        assertEquals(List.of("self-deadlock likely [cache]"), keys(r));
+        assertTrue(r.findings().get(0).summary().contains("a second writeLock()"), r.findings().get(0).summary());
+        assertTrue(r.findings().get(0).why().startsWith("StampedLock does not allow upgrading"), r.findings().get(0).why());
+    }
+
+    @Test
+    void aNonReentrantLockHeldByItsWaiterIsCertain() {
+        // a library lock built on AbstractQueuedSynchronizer that is not reentrant, listed as its waiter's
+        List<String> mutex = parked("0x7", "app.Mutex$Sync",
+                "java.util.concurrent.locks.AbstractQueuedSynchronizer.acquire(java.base@25.0.3/AbstractQueuedSynchronizer.java:1007)",
+                "app.Mutex.lock(Mutex.java:12)");
         Report r = new MiniDump("17.0.15+6")
-                .thread("cache", "WAITING (parking)", stamped, "<0x7> (a java.util.concurrent.locks.StampedLock)")
+                .thread("cache", "WAITING (parking)", mutex, "<0x7> (a app.Mutex$Sync)")
                 .analyze();
         assertEquals(List.of("self-deadlock certain [cache]"), keys(r));
     }

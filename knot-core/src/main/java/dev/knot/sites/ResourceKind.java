@@ -1,4 +1,4 @@
-package dev.knot.model;
+package dev.knot.sites;
 
 /** What a thread can wait for. */
 public enum ResourceKind {

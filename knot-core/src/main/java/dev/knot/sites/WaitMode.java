@@ -1,4 +1,4 @@
-package dev.knot.model;
+package dev.knot.sites;
 
 /** What a waiting thread is trying to do to its resource. */
 public enum WaitMode {
