@@ -11,6 +11,8 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import dev.knot.findings.Certainty;
+import dev.knot.sites.ResourceKind;
+import dev.knot.sites.WaitMode;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -63,6 +65,15 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("dev.knot.input..", "dev.knot.live..",
                         "dev.knot.rules..", "dev.knot.render..")
                 .orShould().dependOnClassesThat(resideInAPackage("dev.knot.findings..").and(not(equivalentTo(Certainty.class))))
+                .check(CORE);
+    }
+
+    /** Rules read the model only: the catalogue's vocabulary (kinds and modes) but never its frame knowledge. */
+    @Test
+    void rulesNeverBypassTheModelToReadFrames() {
+        noClasses().that().resideInAPackage("dev.knot.rules..")
+                .should().dependOnClassesThat(resideInAPackage("dev.knot.sites..")
+                        .and(not(equivalentTo(ResourceKind.class))).and(not(equivalentTo(WaitMode.class))))
                 .check(CORE);
     }
 

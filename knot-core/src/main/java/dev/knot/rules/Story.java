@@ -2,7 +2,6 @@ package dev.knot.rules;
 
 import dev.knot.snapshot.StackFrame;
 import dev.knot.model.Edge;
-import dev.knot.sites.Frames;
 import dev.knot.sites.ResourceKind;
 import dev.knot.model.ThreadNode;
 import dev.knot.model.WaitGraph;
@@ -107,7 +106,7 @@ final class Story {
     }
 
     static String where(StackFrame f) {
-        return Frames.describe(f);
+        return f == null ? "an unknown place" : f.location();
     }
 
     /** What a live snapshot recorded about the resource (permits, counts), as story lines. */
