@@ -44,6 +44,21 @@ class WaitSitesTest {
         }
     }
 
+    /** The README's list of covered libraries is the catalogue's: a library added without documenting it fails here. */
+    @Test
+    void theReadmeNamesEveryCataloguedLibrary() throws Exception {
+        String readme = Files.readString(Path.of("../README.md"));
+        int at = readme.indexOf("Covered today:");
+        assertTrue(at > 0, "README section on the catalogue");
+        String covered = readme.substring(at, readme.indexOf("To teach Knot a new library", at)).replaceAll("\\s+", " ");
+        Set<String> missing = new TreeSet<>();
+        for (WaitSite s : WaitSites.entries()) {
+            String lib = s.library().replace("Apache HttpClient 5", "Apache HttpClient").replace("log4j 1", "log4j");
+            if (!lib.equals("any") && !lib.equals("Knot") && !covered.contains(lib)) missing.add(lib);
+        }
+        assertEquals(Set.of(), missing);
+    }
+
     @Test
     void patternsMatchWhatTheySay() {
         WaitSite exact = new WaitSite("x", "a.B.get", Meaning.IDLE, null, null, null, false);
