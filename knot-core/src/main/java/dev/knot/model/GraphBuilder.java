@@ -75,6 +75,7 @@ public final class GraphBuilder {
         }
         applyFacts();
         inferUnlistedOwners();
+        resolveClassInitWaits();
         inferClassInitWaits();
         inferReleasersBlockedBehindWaiter();
         return new WaitGraph(dump, threads, resources, edges, ownersListed, notes, holdersComplete, releasersComplete,
@@ -355,6 +356,65 @@ public final class GraphBuilder {
                                 + " is one of the threads stuck on another lock and may hold it")));
             }
         }
+    }
+
+    /**
+     * A thread cannot run code of a class another thread is initialising: it blocks at the first call into it. So a
+     * thread whose top frame is in class C (or in a lambda of C's, which calls C's static lambda body), while another
+     * thread is inside C's {@code <clinit>}, waits for C's initialisation. JDK 17 text prints such a thread as RUNNABLE
+     * "in Object.wait()" without naming the class (the model keeps "a class used at …" for it): here it gets the
+     * class. JSON dumps print nothing of the wait at all (the thread looks RUNNABLE in C): here it gets a LIKELY wait,
+     * as it does when a parallel stream's workers run lambdas of the class whose initialiser waits for them.
+     */
+    private void resolveClassInitWaits() {
+        Map<String, ThreadNode> initialising = new HashMap<>();
+        for (Edge e : edges) {
+            if (e.type() == Edge.Type.HELD_BY && e.resource().kind() == ResourceKind.CLASS_INIT) {
+                initialising.putIfAbsent(e.resource().typeName(), e.thread());
+            }
+        }
+        if (initialising.isEmpty()) return;
+        Set<ThreadNode> waiting = new HashSet<>();
+        for (int i = 0; i < edges.size(); i++) {
+            Edge e = edges.get(i);
+            if (e.type() != Edge.Type.WAITS_FOR) continue;
+            waiting.add(e.thread());
+            if (e.resource().kind() != ResourceKind.CLASS_INIT || !e.resource().typeName().startsWith("(")) continue;
+            String c = classOfCode(e.thread().frames().get(0).className());
+            ThreadNode holder = initialising.get(c);
+            if (holder == null || holder == e.thread()) continue;
+            List<String> ev = new ArrayList<>(e.evidence());
+            ev.add("\"" + holder.name() + "\" is running the initialiser of " + c + ", the class of the top frame");
+            edges.set(i, new Edge(e.type(), e.thread(), classInit(c), e.mode(), e.timed(), e.certainty(), e.site(), ev));
+        }
+        if (dump.format() == DumpFormat.JSTACK) return; // jstack and Thread.print print the wait itself
+        for (ThreadNode t : threads) {
+            if (t.state() != ThreadState.RUNNABLE || t.frames().isEmpty() || waiting.contains(t)) continue;
+            StackFrame top = t.frames().get(0);
+            if (top.method().equals("<clinit>")) continue; // an initialiser of its own: see inferClassInitWaits
+            String c = classOfCode(top.className());
+            ThreadNode holder = initialising.get(c);
+            if (holder == null || holder == t || onStack(t, c)) continue;
+            edges.add(new Edge(Edge.Type.WAITS_FOR, t, classInit(c), WaitMode.INIT, false, Certainty.LIKELY, top,
+                    List.of(top.text() + "   (RUNNABLE in " + c + " while \"" + holder.name() + "\" runs its static"
+                            + " initialiser: no other thread can run the class's code before that ends; this format does"
+                            + " not print class-initialisation waits)")));
+        }
+    }
+
+    /** {@code app.Config$$Lambda/0x…} (a lambda's hidden class) → {@code app.Config}: whose code it runs. */
+    private static String classOfCode(String className) {
+        int lambda = className.indexOf("$$Lambda");
+        return lambda > 0 ? className.substring(0, lambda) : className;
+    }
+
+    /** The thread has entered the class's code further down, so it is past the initialisation check. */
+    private static boolean onStack(ThreadNode t, String c) {
+        List<StackFrame> f = t.frames();
+        for (int i = 1; i < f.size(); i++) {
+            if (classOfCode(f.get(i).className()).equals(c)) return true;
+        }
+        return false;
     }
 
     /**

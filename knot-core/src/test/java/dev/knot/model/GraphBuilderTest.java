@@ -588,6 +588,57 @@ class GraphBuilderTest {
                 "not an edge: findings about joins stay as they were");
     }
 
+    // ---- class initialisation the format does not name -----------------------------------------------------
+
+    /** main initialises app.Config, whose initialiser runs a parallel stream; a worker runs one of Config's lambdas. */
+    private static Jstack parallelStreamInInitialiser(String workerHeader, String workerState) {
+        return new Jstack()
+                .thread("main", WAITING_PARKING, lines(jdk("jdk.internal.misc.Unsafe.park(Native Method)"),
+                        "- parking to wait for  <0x0000000000000e01> (a java.util.stream.ForEachOps$ForEachTask)",
+                        jdk("java.util.concurrent.locks.LockSupport.park(LockSupport.java:371)"),
+                        jdk("java.util.concurrent.ForkJoinTask.awaitDone(ForkJoinTask.java:468)"),
+                        jdk("java.util.concurrent.ForkJoinTask.invoke(ForkJoinTask.java:667)"),
+                        jdk("java.util.stream.ForEachOps$ForEachOp.evaluateParallel(ForEachOps.java:160)"),
+                        "at app.Config.<clinit>(Config.java:9)", "at app.Main.main(Main.java:3)"))
+                .header(workerHeader)
+                .thread("ForkJoinPool.commonPool-worker-1", workerState, lines(
+                        "at app.Config$$Lambda/0x00007f0c8c00a000.accept(Unknown Source)",
+                        jdk("java.util.stream.ForEachOps$ForEachOp$OfRef.accept(ForEachOps.java:184)"),
+                        jdk("java.util.concurrent.ForkJoinTask.doExec(ForkJoinTask.java:507)"),
+                        jdk("java.util.concurrent.ForkJoinPool.runWorker(ForkJoinPool.java:1458)"),
+                        jdk("java.util.concurrent.ForkJoinWorkerThread.run(ForkJoinWorkerThread.java:188)")));
+    }
+
+    @Test
+    void jdk17TextNamesTheClassAWorkerWaitsForFromWhoIsInItsInitialiser() {
+        WaitGraph g = parallelStreamInInitialiser("in Object.wait()", "RUNNABLE").graph();
+        Edge w = g.waitOf(g.thread("#21"));
+        assertEquals("class:app.Config", w.resource().key());
+        assertEquals(Certainty.CERTAIN, w.certainty(), "the dump prints the wait; only the class is worked out");
+        assertTrue(w.evidence().get(w.evidence().size() - 1).contains("\"main\" is running the initialiser of app.Config"),
+                w.evidence().toString());
+        assertEquals(List.of(g.thread("#20")), g.holdersOf(w.resource()).stream().map(Edge::thread).toList());
+    }
+
+    @Test
+    void aJsonDumpGetsTheClassInitialisationWaitItDoesNotPrint() {
+        WaitGraph g = parallelStreamInInitialiser("runnable", "RUNNABLE").as(dev.knot.snapshot.DumpFormat.JCMD_JSON);
+        Edge w = g.waitOf(g.thread("#21"));
+        assertEquals("class:app.Config", w.resource().key());
+        assertEquals(Certainty.LIKELY, w.certainty());
+        assertEquals(WaitMode.INIT, w.mode());
+        // the initialiser's own wait, on a task only the blocked worker can finish, closes the cycle
+        assertTrue(g.releasersOf(g.waitOf(g.thread("#20")).resource()).stream().anyMatch(e -> e.thread() == g.thread("#21")),
+                shows(g).toString());
+        var report = dev.knot.rules.Analyzer.analyze(List.of(parallelStreamInInitialiser("runnable", "RUNNABLE")
+                .dumpAs(dev.knot.snapshot.DumpFormat.JCMD_JSON)));
+        assertEquals(List.of("deadlock likely [main, ForkJoinPool.commonPool-worker-1]"), report.findings().stream()
+                .map(f -> f.kind().jsonName() + " " + f.certainty().name().toLowerCase(Locale.ROOT) + " " + f.threads()).toList());
+        // jstack prints the wait when there is one: a RUNNABLE worker in a jstack dump is running
+        WaitGraph text = parallelStreamInInitialiser("runnable", "RUNNABLE").graph();
+        assertNull(text.waitOf(text.thread("#21")));
+    }
+
     // ---- threads ------------------------------------------------------------------------------------------
 
     @Test

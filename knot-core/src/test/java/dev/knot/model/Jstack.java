@@ -28,12 +28,21 @@ final class Jstack {
         return this;
     }
 
+    private String nextHeader = "waiting on condition";
+
+    /** The header's words for the next thread ({@code in Object.wait()}: JDK 17's class-initialisation wait). */
+    Jstack header(String words) {
+        nextHeader = words;
+        return this;
+    }
+
     /** @param owned "Locked ownable synchronizers" entries as {@code <0x…> (a …)} */
     Jstack thread(String name, String state, List<String> lines, String... owned) {
         int id = nextId++;
         text.append('"').append(name).append("\" #").append(id).append(" [").append(id)
                 .append("] daemon prio=5 os_prio=0 cpu=0.50ms elapsed=9.00s tid=0x1 nid=").append(id)
-                .append(" waiting on condition  [0x0]\n");
+                .append(' ').append(nextHeader).append("  [0x0]\n");
+        nextHeader = "waiting on condition";
         text.append("   java.lang.Thread.State: ").append(state).append('\n');
         for (String l : lines) text.append('\t').append(l).append('\n');
         text.append('\n');
@@ -63,6 +72,17 @@ final class Jstack {
 
     WaitGraph graph() {
         return GraphBuilder.build(dump());
+    }
+
+    /** The same threads as a dump of another format (what that format would not print must be left out by the test). */
+    WaitGraph as(DumpFormat format) {
+        return GraphBuilder.build(dumpAs(format));
+    }
+
+    ThreadDump dumpAs(DumpFormat format) {
+        ThreadDump d = dump();
+        return new ThreadDump("graph-test", format, d.time(), "", d.jvmVersion(), d.threads(), d.jdkDeadlocks(), d.warnings(),
+                List.of());
     }
 
     /** The same threads as a live snapshot carrying {@code facts} (thread ids "20", "21", …). */
