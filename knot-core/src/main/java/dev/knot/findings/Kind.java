@@ -7,7 +7,9 @@ public enum Kind {
     STARVATION("starvation", true),
     ORPHANED_LOCK("orphaned-lock", true),
     CONTENTION("contention", false),
-    STALL("stall", false);
+    STALL("stall", false),
+    /** Threads blocked in socket calls that have no timeout: not a hang yet, but one silent peer away from it. */
+    BLOCKING_IO("blocking-io", false);
 
     private final String jsonName;
     private final boolean hang;

@@ -17,6 +17,13 @@ final class Blockers {
     private static final StackMemo<Boolean> TAKES_DUMP = new StackMemo<>((x, f) -> WaitSites.takesDump(f));
     private static final StackMemo<Boolean> POOL_WORKER = new StackMemo<>((x, f) -> WaitSites.poolWorker(f));
 
+    private static final StackMemo<WaitSites.Io> IO = new StackMemo<>((x, f) -> WaitSites.io(f));
+
+    /** The blocking socket call a stack is in, or null. */
+    static WaitSites.Io io(List<StackFrame> frames) {
+        return IO.get(frames);
+    }
+
     /** @return what the thread waits for, or null when the park is a pool or scheduler waiting for work */
     static WaitSites.Wait classify(String blockerClass, List<StackFrame> frames) {
         return CLASSIFIED.get(blockerClass, frames);

@@ -44,6 +44,21 @@ public record ThreadNode(String key, String name, Role role, String pool, Dumped
         return System.identityHashCode(this);
     }
 
+    /** The blocking socket call this thread is in (the catalogue's reading), or null. */
+    public SocketCall socketCall() {
+        dev.knot.sites.WaitSites.Io io = Blockers.io(dumped.frames());
+        return io == null ? null : new SocketCall(io.frame(), io.timed());
+    }
+
+    /**
+     * A blocking socket read or connect.
+     *
+     * @param frame the JDK frame of the call
+     * @param timed TRUE with a timeout, FALSE without, null when the JDK does not show it (before 13)
+     */
+    public record SocketCall(StackFrame frame, Boolean timed) {
+    }
+
     /** Running a submitted task (a FutureTask, a CompletableFuture's async step), by the catalogue. */
     public boolean runsTask() {
         return dev.knot.sites.WaitSites.runsTask(dumped.frames());

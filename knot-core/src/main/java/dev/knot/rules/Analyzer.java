@@ -19,7 +19,7 @@ public final class Analyzer {
     /** Rules in order of specificity: a thread is reported once, by the first rule that explains it. */
     private static List<Rule> snapshotRules() {
         return List.of(new DeadlockRule(), new SelfDeadlockRule(), new StarvationRule(), new OrphanedLockRule(),
-                new ContentionRule());
+                new ContentionRule(), new BlockingIoRule());
     }
 
     /** Signs of virtual threads in a text dump, which only shows the mounted ones. */

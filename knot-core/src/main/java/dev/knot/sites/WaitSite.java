@@ -30,7 +30,13 @@ public record WaitSite(String library, String where, Meaning meaning, ResourceKi
         /** Runs one submitted task (the task a pool worker is busy with). */
         RUNS_TASK,
         /** Code that is taking the thread dump being read (in-process dumpers, Knot's live snapshot). */
-        TAKES_DUMP
+        TAKES_DUMP,
+        /** A blocking read or connect on a socket, waiting for the peer; whether it has a timeout, see the next two. */
+        IO,
+        /** Below an {@link #IO} frame: the read or connect has a timeout (it ends by itself). */
+        IO_TIMED,
+        /** Below an {@link #IO} frame: the read has no timeout (the JDK took the untimed path). */
+        IO_UNTIMED
     }
 
     /** Which class a report names for the resource. */

@@ -223,6 +223,28 @@ public final class WaitSites {
             waits("logback", "ch.qos.logback.core.AsyncAppenderBase.putUninterruptibly", BOUNDED_QUEUE, PUT, FRAME, false),
             waits("log4j 1", "org.apache.log4j.AsyncAppender.append", BOUNDED_QUEUE, PUT, FRAME, false),
 
+            // ---- blocking socket I/O: a call waiting for its peer (a database, a mail server, a web service) -----
+            // JDK 13+ (NioSocketImpl): a read with SO_TIMEOUT goes through timedRead, one without through park
+            // ("JDK 13+": waiting only when one of the two is on the stack; without either the data is being read)
+            io("JDK 13+", "sun.nio.ch.NioSocketImpl.read"),
+            io("JDK 13+", "sun.nio.ch.NioSocketImpl.implRead"),
+            io("JDK 13+", "sun.nio.ch.NioSocketImpl.connect"),
+            io("JDK 13+", "sun.nio.ch.SocketChannelImpl.read"),
+            io("JDK 13+", "sun.nio.ch.SocketChannelImpl.blockingConnect"),
+            ioTimed("JDK 13+", "sun.nio.ch.NioSocketImpl.timedRead"),
+            ioTimed("JDK 13+", "sun.nio.ch.NioSocketImpl.timedFinishConnect"),
+            ioUntimed("JDK 13+", "sun.nio.ch.NioSocketImpl.park"),
+            ioUntimed("JDK 13+", "sun.nio.ch.SocketChannelImpl.park"),
+            ioUntimed("JDK 13+", "sun.nio.ch.SelChImpl.park"),
+            // JDK 8 to 12: the timeout is an argument of socketRead0, which no dump prints
+            io("JDK", "java.net.SocketInputStream.socketRead0"),
+            io("JDK", "java.net.PlainSocketImpl.socketConnect"),
+            io("JDK", "java.net.DualStackPlainSocketImpl.connect0"),
+            // a server waiting for the next request on a kept-alive connection is idle, not waiting for a reply
+            idle("Tomcat", "org.apache.coyote.http11.InternalInputBuffer.fill"),
+            idle("Tomcat", "org.apache.tomcat.util.net.JIoEndpoint$SocketProcessor.run"),
+            idle("RMI", "sun.rmi.transport.tcp.TCPTransport$ConnectionHandler.run*"),
+
             // ---- where a thread lives -----------------------------------------------------------------------
             poolLoop("JDK", "java.util.concurrent.ThreadPoolExecutor.runWorker"),
             poolLoop("JDK", "java.util.concurrent.ForkJoinWorkerThread.run"),
@@ -375,8 +397,15 @@ public final class WaitSites {
         return w != null && w.mode() == TAKE;
     }
 
-    /** True if the thread waits for work: one of its first frames is an idle entry. */
+    /**
+     * True if the thread waits for work: one of its first frames is an idle entry, and it is not waiting for the
+     * reply to a socket call it made (a read parks in the same {@code Net.poll} an idle accept does).
+     */
     public static boolean idle(List<StackFrame> frames) {
+        return idleFrame(frames) && io(frames) == null;
+    }
+
+    private static boolean idleFrame(List<StackFrame> frames) {
         for (int i = 0; i < Math.min(frames.size(), 16); i++) {
             StackFrame f = frames.get(i);
             WaitSite s = entryFor(f.className(), f.method());
@@ -423,6 +452,53 @@ public final class WaitSites {
         return false;
     }
 
+    /**
+     * A thread in a blocking socket call.
+     *
+     * @param frame   the outermost socket frame of the JDK (the read or connect the caller made)
+     * @param timed   TRUE if the call has a timeout, FALSE if it has none, null if the JDK does not show it (8 to 12)
+     */
+    public record Io(StackFrame frame, Boolean timed) {
+    }
+
+    /**
+     * The socket call a thread is blocked in, or null: not in socket I/O, accepting a connection, or a server waiting
+     * for the next request. As for waits, the outermost catalogued frame decides: a read parks in {@code Net.poll}
+     * like an accept does, and what the caller asked for is the read.
+     */
+    public static Io io(List<StackFrame> frames) {
+        WaitSite outer = null;
+        StackFrame at = null;
+        Boolean timed = null;
+        for (int i = 0; i < Math.min(frames.size(), 24); i++) {
+            StackFrame f = frames.get(i);
+            WaitSite s = entryFor(f.className(), f.method());
+            if (s == null) {
+                if (PlatformCode.isPlatform(f.className())) continue;
+                break;
+            }
+            switch (s.meaning()) {
+                case IO, IDLE -> {
+                    outer = s;
+                    at = f;
+                }
+                case IO_TIMED -> timed = Boolean.TRUE;
+                case IO_UNTIMED -> timed = timed == null ? Boolean.FALSE : timed;
+                default -> {
+                }
+            }
+        }
+        if (outer == null || outer.meaning() != Meaning.IO) return null;
+        if (timed == null && outer.library().equals("JDK 13+")) return null; // not parked: reading data that has arrived
+        // further down, a server library may say the connection is idle between requests
+        for (int i = 0; i < frames.size(); i++) {
+            StackFrame f = frames.get(i);
+            WaitSite s = entryFor(f.className(), f.method());
+            if (s != null && s.meaning() == Meaning.IDLE && !s.library().startsWith("JDK")) return null;
+        }
+        return new Io(at, timed);
+    }
+
     /** A wait with a timeout, told by the JDK method names near the top. */
     public static boolean timed(List<StackFrame> frames) {
         for (int i = 0; i < Math.min(frames.size(), 4); i++) {
@@ -466,6 +542,18 @@ public final class WaitSites {
 
     private static WaitSite runsTask(String library, String where) {
         return new WaitSite(library, where, Meaning.RUNS_TASK, null, null, null, false);
+    }
+
+    private static WaitSite io(String library, String where) {
+        return new WaitSite(library, where, Meaning.IO, null, null, null, false);
+    }
+
+    private static WaitSite ioTimed(String library, String where) {
+        return new WaitSite(library, where, Meaning.IO_TIMED, null, null, null, false);
+    }
+
+    private static WaitSite ioUntimed(String library, String where) {
+        return new WaitSite(library, where, Meaning.IO_UNTIMED, null, null, null, false);
     }
 
     private static WaitSite takesDump(String library, String where) {
