@@ -52,6 +52,8 @@ class ExampleDumpsTest {
         boolean stall = expected.kind().equals("stall");
         // One JSON dump cannot show a stall (nothing to compare); the text run takes three.
         assumeTrue(!(json && stall), "a stall needs several dumps; the example writes one JSON dump");
+        String knownMiss = EveryFormTableTest.knownMiss(example, json ? "json" : "text");
+        assumeTrue(knownMiss == null, "known miss of the model (EveryFormTableTest.KNOWN_MISSES): " + knownMiss);
         ExampleRunner.Result r = ExampleRunner.run(example, Path.of(System.getProperty("java.home")),
                 dir.resolve(json ? "json" : "text"), json, stall ? 3 : 1, Duration.ofSeconds(60));
         assertEquals(0, r.exitCode(), r.output());

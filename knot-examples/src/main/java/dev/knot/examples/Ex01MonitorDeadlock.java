@@ -9,7 +9,8 @@ package dev.knot.examples;
  * BLOCKED on an {@code Ex01MonitorDeadlock$Account} monitor the other one holds. jstack itself reports it
  * ("Found one Java-level deadlock").
  */
-@Expected(kind = "deadlock", threads = {"transfer-alice-to-bob", "transfer-bob-to-alice"}, minJava = 17)
+@Expected(kind = "deadlock", threads = {"transfer-alice-to-bob", "transfer-bob-to-alice"}, minJava = 17, dumpCertainty = "certain",
+        jsonCertainty = "certain")
 public final class Ex01MonitorDeadlock {
 
     static final class Account {

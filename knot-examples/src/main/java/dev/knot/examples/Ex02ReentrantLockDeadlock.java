@@ -11,7 +11,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * both WAITING (parking) on a {@code ReentrantLock$NonfairSync} owned by the other, which lists it under
  * "Locked ownable synchronizers" (jstack -l). jstack reports it as a Java-level deadlock.
  */
-@Expected(kind = "deadlock", threads = {"transfer-carol-to-dave", "transfer-dave-to-carol"}, minJava = 17)
+@Expected(kind = "deadlock", threads = {"transfer-carol-to-dave", "transfer-dave-to-carol"}, minJava = 17, dumpCertainty = "certain")
 public final class Ex02ReentrantLockDeadlock {
 
     static final class Account {

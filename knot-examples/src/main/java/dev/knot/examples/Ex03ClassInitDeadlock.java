@@ -19,7 +19,7 @@ import java.util.function.BooleanSupplier;
  * ThreadMXBean sees no lock at all. The JSON dump (JDK 25) shows only {@code "state": "RUNNABLE"} with the
  * {@code <clinit>} frame on top: no line says what the thread waits for.
  */
-@Expected(kind = "deadlock", threads = {"price-loader", "rate-refresher"}, minJava = 17)
+@Expected(kind = "deadlock", threads = {"price-loader", "rate-refresher"}, minJava = 17, dumpCertainty = "certain")
 public final class Ex03ClassInitDeadlock {
 
     /** Reached inside each initialiser: makes the two initialisations overlap, which is rare in production. */

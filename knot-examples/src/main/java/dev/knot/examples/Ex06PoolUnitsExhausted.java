@@ -16,7 +16,7 @@ import java.util.concurrent.Semaphore;
  * no owner: semaphore permits are not owned by a thread, so jstack neither lists them under "Locked ownable
  * synchronizers" nor reports a deadlock.
  */
-@Expected(kind = "deadlock", threads = {"http-handler-1", "http-handler-2"}, minJava = 17)
+@Expected(kind = "deadlock", threads = {"http-handler-1", "http-handler-2"}, minJava = 17, liveCertainty = "likely")
 public final class Ex06PoolUnitsExhausted {
 
     static final class Connection {

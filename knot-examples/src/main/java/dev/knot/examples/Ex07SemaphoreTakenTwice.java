@@ -12,7 +12,7 @@ import java.util.concurrent.Semaphore;
  * {@code Semaphore$NonfairSync}, with {@code exportReport} and {@code exportCsv} (both calling
  * {@code Semaphore.acquire}) on its stack. No owner is shown anywhere and jstack reports nothing.
  */
-@Expected(kind = "self-deadlock", threads = {"report-exporter"}, minJava = 17)
+@Expected(kind = "self-deadlock", threads = {"report-exporter"}, minJava = 17, liveCertainty = "likely")
 public final class Ex07SemaphoreTakenTwice {
 
     /** One export at a time: exports saturate the disk. */

@@ -15,7 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * synchronizers". The owner, {@code nightly-import}, is not in the dump at all (its stack trace with
  * {@code NumberFormatException} is on stderr). jstack reports nothing.
  */
-@Expected(kind = "orphaned-lock", threads = {"balance-report", "ledger-writer"}, minJava = 17)
+@Expected(kind = "orphaned-lock", threads = {"balance-report", "ledger-writer"}, minJava = 17, dumpCertainty = "certain")
 public final class Ex11OrphanedLock {
 
     static final class Ledger {

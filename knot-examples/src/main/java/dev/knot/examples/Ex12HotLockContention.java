@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * are sometimes elsewhere (between flushes they get the monitor).
  */
 @Expected(kind = "contention", threads = {"audit-flusher", "request-1", "request-2", "request-3", "request-4",
-        "request-5", "request-6"}, minJava = 17)
+        "request-5", "request-6"}, minJava = 17, dumpCertainty = "certain", jsonCertainty = "certain")
 public final class Ex12HotLockContention {
 
     private static final int REQUEST_THREADS = 6;

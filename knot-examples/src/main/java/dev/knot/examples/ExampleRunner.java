@@ -78,7 +78,7 @@ public final class ExampleRunner {
     }
 
     /**
-     * Launches {@code <javaHome>/bin/java -cp <where example was loaded from> <example> --dump-text
+     * Launches {@code <javaHome>/bin/java -cp <classPath(example)> <example> --dump-text
      * <outDir>/<Example>.txt [--dump-json <outDir>/<Example>.json] [--dumps N --interval MS] --exit} and waits
      * for it. Old dumps of the same example in {@code outDir} are deleted first; the example's output is
      * also kept in {@code <outDir>/<Example>.out}.
@@ -99,7 +99,7 @@ public final class ExampleRunner {
         command.add(javaHome.resolve("bin").resolve(isWindows() ? "java.exe" : "java").toString());
         command.addAll(FAST_START_FLAGS);
         command.add("-cp");
-        command.add(classPathOf(example));
+        command.add(classPath(example));
         command.add(example.getName());
         command.add("--dump-text");
         command.add(text.toString());
@@ -136,7 +136,27 @@ public final class ExampleRunner {
                 output, elapsed);
     }
 
-    /** The class path entry (directory or jar) the example was loaded from. */
+    /**
+     * The class path for a JVM running {@code example}: where the example was loaded from, then the jar of each of
+     * its {@link Expected#libraries()} that this JVM can load (a test's class path has them; knot.jar does not,
+     * and then the example says so and exits with {@link ExampleSupport#EXIT_LIBRARY_MISSING}).
+     */
+    public static String classPath(Class<?> example) {
+        List<String> entries = new ArrayList<>();
+        entries.add(classPathOf(example));
+        for (Expected.Library library : Examples.expected(example).libraries()) {
+            Class<?> probe = ExampleSupport.libraryClass(example, library);
+            if (probe != null) {
+                String entry = classPathOf(probe);
+                if (!entries.contains(entry)) {
+                    entries.add(entry);
+                }
+            }
+        }
+        return String.join(File.pathSeparator, entries);
+    }
+
+    /** The class path entry (directory or jar) the class was loaded from. */
     static String classPathOf(Class<?> example) {
         CodeSource source = example.getProtectionDomain().getCodeSource();
         if (source == null || source.getLocation() == null) {

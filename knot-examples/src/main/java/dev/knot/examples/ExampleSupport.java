@@ -33,7 +33,7 @@ import com.sun.management.HotSpotDiagnosticMXBean;
  * (exit after dumping instead of staying hung so that a user can run jstack).
  *
  * <p>Exit codes: 0 fine, 2 bad usage, 3 the hang did not form in time, 4 the JDK is too old for what was
- * asked, 5 a dump could not be written.
+ * asked, 5 a dump could not be written, 6 a library the example needs is not on the class path.
  */
 public final class ExampleSupport {
 
@@ -42,6 +42,8 @@ public final class ExampleSupport {
     public static final int EXIT_HANG_NOT_FORMED = 3;
     public static final int EXIT_JDK_TOO_OLD = 4;
     public static final int EXIT_DUMP_FAILED = 5;
+    /** A library the example hangs in ({@link Expected#libraries()}) is not on the class path. */
+    public static final int EXIT_LIBRARY_MISSING = 6;
 
     /** How long an example may take to reach its hang before it gives up with exit code 3. */
     public static final Duration HANG_TIMEOUT = Duration.ofSeconds(10);
@@ -119,7 +121,33 @@ public final class ExampleSupport {
         if (options.dumpJson() != null && feature < 21) {
             return fail(EXIT_JDK_TOO_OLD, "JSON dumps need JDK 21+, this is JDK " + feature);
         }
+        String missing = missingLibraries(example);
+        if (!missing.isEmpty()) {
+            return fail(EXIT_LIBRARY_MISSING, example.getSimpleName() + " needs " + missing
+                    + " on the class path, which Knot does not bundle; run it from Knot's tests"
+                    + " (mvn -pl knot-examples test) or add the jars to -cp");
+        }
         return options;
+    }
+
+    /**
+     * The coordinates of the example's {@link Expected#libraries()} that its class loader cannot find, joined with
+     * ", "; empty when all are there.
+     */
+    public static String missingLibraries(Class<?> example) {
+        return Arrays.stream(Examples.expected(example).libraries())
+                .filter(library -> libraryClass(example, library) == null)
+                .map(Expected.Library::coordinates)
+                .collect(Collectors.joining(", "));
+    }
+
+    /** The library's probe class as the example's class loader finds it (not initialised), or null. */
+    static Class<?> libraryClass(Class<?> example, Expected.Library library) {
+        try {
+            return Class.forName(library.probeClass(), false, example.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            return null;
+        }
     }
 
     /**

@@ -21,7 +21,12 @@ public final class Examples {
             Ex12HotLockContention.class,
             Ex13StalledFuture.class,
             Ex14VirtualThreadDeadlock.class,
-            Ex15FanInBehindPlatformThread.class);
+            Ex15FanInBehindPlatformThread.class,
+            Ex16CommonsPoolNestedBorrow.class,
+            Ex17HikariNestedConnection.class,
+            Ex18ReadLockUpgradeBehindWriter.class,
+            Ex19ClassInitParallelStream.class,
+            Ex20HealthyDrainedPool.class);
 
     private Examples() {
     }

@@ -47,4 +47,40 @@ public @interface Expected {
      * virtual threads), so a dump must yield no hang finding for it.
      */
     boolean liveOnly() default false;
+
+    /**
+     * How sure a live snapshot ({@code knot attach}, no tracking) can be: {@code "certain"} where reflection into
+     * the JVM proves every edge, {@code "likely"} where only tracking could (who holds a Semaphore permit).
+     */
+    String liveCertainty() default "certain";
+
+    /**
+     * How sure a {@code jstack -l} text dump can be (see the README's "Certainty"): {@code "certain"} when the
+     * dump prints every edge (monitor owners, -l lock owners, a class initialiser being run), {@code "likely"}
+     * when a step is missing from every dump (permit and read-lock holders, executor queues, who will signal).
+     */
+    String dumpCertainty() default "likely";
+
+    /** The same for the JSON dump (JDK 21+), which prints no j.u.c lock owners and no class-initialisation waits. */
+    String jsonCertainty() default "likely";
+
+    /**
+     * Libraries the example hangs in, which Knot does not bundle (knot-examples has them as optional
+     * dependencies). Without them on the class path the example exits with {@link ExampleSupport#EXIT_LIBRARY_MISSING}
+     * and one line naming them; {@link ExampleRunner} adds them to the child JVM's class path when the JVM
+     * running it has them.
+     */
+    Library[] libraries() default {};
+
+    /** One library: its Maven coordinates and a class of it that tells whether it is on the class path. */
+    @Documented
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target({})
+    @interface Library {
+        /** {@code groupId:artifactId}, as a user would add it. */
+        String coordinates();
+
+        /** A class of the library (loaded without initialising it) to find it and its jar. */
+        String probeClass();
+    }
 }

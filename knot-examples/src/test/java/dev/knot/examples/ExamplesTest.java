@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.File;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -152,6 +153,34 @@ class ExamplesTest {
             count++;
         }
         return count;
+    }
+
+    @Test
+    void librariesOfAnExampleGoOnTheChildClassPath() {
+        // this module's tests have the optional libraries, so the class path has the example's entry and theirs
+        assertEquals("", ExampleSupport.missingLibraries(Ex17HikariNestedConnection.class));
+        List<String> entries = List.of(ExampleRunner.classPath(Ex17HikariNestedConnection.class).split(File.pathSeparator));
+        assertEquals(1 + Examples.expected(Ex17HikariNestedConnection.class).libraries().length, entries.size(),
+                entries.toString());
+        assertTrue(entries.stream().anyMatch(e -> e.contains("HikariCP")) && entries.stream().anyMatch(e -> e.contains("h2")),
+                entries.toString());
+        assertEquals(List.of(ExampleRunner.classPathOf(Ex01MonitorDeadlock.class)),
+                List.of(ExampleRunner.classPath(Ex01MonitorDeadlock.class).split(File.pathSeparator)));
+    }
+
+    /** What knot demo from knot.jar (which does not ship the libraries) shows: one line, exit code 6. */
+    @Tag("slow") // seconds or child JVMs: left out of ./run-tests --fast (README, Development)
+    @Test
+    void anExampleWithoutItsLibrarySaysSoInOneLine() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(JAVA_HOME.resolve("bin").resolve("java").toString(), "-cp",
+                ExampleRunner.classPathOf(Ex16CommonsPoolNestedBorrow.class), Ex16CommonsPoolNestedBorrow.class.getName(),
+                "--exit").redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), output);
+        assertEquals(ExampleSupport.EXIT_LIBRARY_MISSING, p.exitValue(), output);
+        assertEquals(1, output.lines().count(), output);
+        assertTrue(output.startsWith("Ex16CommonsPoolNestedBorrow needs org.apache.commons:commons-pool2 on the class path,"
+                + " which Knot does not bundle"), output);
     }
 
     @Tag("slow") // seconds or child JVMs: left out of ./run-tests --fast (README, Development)
