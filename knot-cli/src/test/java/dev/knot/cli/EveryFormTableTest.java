@@ -69,24 +69,11 @@ class EveryFormTableTest {
      * {@link Form#key}. Remove a pair when the model learns the shape (the test then says so by failing).
      */
     static final Map<String, String> KNOWN_MISSES = Map.ofEntries(
-            Map.entry("Ex16CommonsPoolNestedBorrow/text", "no finding: the frame above borrowObject,"
-                    + " org.apache.commons.pool2.impl.LinkedBlockingDeque.takeFirst, is matched first as a bounded queue's take"
-                    + " (BOUNDED_QUEUE/TAKE), so both borrowers are idle consumers, not stuck borrowers of a drained pool"),
-            Map.entry("Ex16CommonsPoolNestedBorrow/json", "no finding: as in text (LinkedBlockingDeque.takeFirst read as a queue take)"),
-            Map.entry("Ex16CommonsPoolNestedBorrow/live", "no finding: as in text; the pool's state (numActive == maxTotal,"
-                    + " waiters) and who holds its objects are not read live"),
-            Map.entry("Ex17HikariNestedConnection/text", "no finding: SynchronousQueue.poll under ConcurrentBag.borrow is matched"
-                    + " first as a bounded queue's take (BOUNDED_QUEUE/TAKE, timed: connectionTimeout 1 h), so the three"
-                    + " workers are idle timed consumers"),
-            Map.entry("Ex17HikariNestedConnection/json", "no finding: as in text (timed SynchronousQueue.poll read as a queue take)"),
-            Map.entry("Ex17HikariNestedConnection/live", "no finding: as in text; HikariCP's bag (in use / max, waiters) is not read live"),
-            Map.entry("Ex18ReadLockUpgradeBehindWriter/text", "no finding: both threads are classified right (READ_WRITE_LOCK,"
-                    + " WRITE_LOCK, stuck) on JDK 17 (AQS) and 25 (AQLS), but with two waiters on the lock and no read holder"
-                    + " in the dump no holder is inferred (Ex08's single-waiter inference does not apply)"),
-            Map.entry("Ex18ReadLockUpgradeBehindWriter/json", "no finding: as in text (two write-lock waiters, no inferred holder)"),
-            Map.entry("Ex19ClassInitParallelStream/json", "no finding: the JSON dump drops the hidden lambda frame and has no"
-                    + " class-initialisation line, so the workers look RUNNABLE in IntPipeline$5$1.accept (active), and the"
-                    + " loader's park on Nodes$SizedCollectorTask (UNKNOWN_PARK) gets no releaser"));
+            Map.entry("Ex16CommonsPoolNestedBorrow/live", "likely, not certain: who holds the pool's objects is not known"
+                    + " live (commons-pool2 records no borrower thread; tracking does not follow borrow and return yet)"),
+            Map.entry("Ex17HikariNestedConnection/live", "starvation likely of all three, not a certain self-deadlock of"
+                    + " order-worker-1: which thread holds the connection is not known live (HikariCP records no borrower"
+                    + " thread; tracking does not follow borrow and close yet)"));
 
     @TempDir
     static Path dir;
@@ -95,7 +82,13 @@ class EveryFormTableTest {
     private static final Map<String, Map<Form, Cell>> TABLE = new LinkedHashMap<>();
 
     /** One finding as the JSON report gives it. */
-    record Found(String kind, String certainty, Set<String> threads) {
+    record Found(String kind, String certainty, Set<String> threads, Set<String> blocked) {
+        Set<String> threadsAndBlocked() {
+            Set<String> all = new TreeSet<>(threads);
+            all.addAll(blocked);
+            return all;
+        }
+
         boolean hang() {
             return Set.of("deadlock", "self-deadlock", "starvation", "orphaned-lock").contains(kind);
         }
@@ -258,13 +251,15 @@ class EveryFormTableTest {
             }
             return problems;
         }
-        List<Found> ofKind = a.findings().stream().filter(f -> f.kind().equals(e.kind())).collect(Collectors.toList());
+        String kind = offline ? Examples.dumpKind(e) : e.kind();
+        String[] threads = offline ? Examples.dumpThreads(e) : e.threads();
+        List<Found> ofKind = a.findings().stream().filter(f -> f.kind().equals(kind)).collect(Collectors.toList());
         if (ofKind.size() != 1) {
-            problems.add("expected one " + e.kind() + " finding, got " + ofKind.size());
+            problems.add("expected one " + kind + " finding, got " + ofKind.size());
         } else {
             Found f = ofKind.get(0);
-            if (!f.threads().containsAll(List.of(e.threads())) || f.threads().size() != e.threads().length + e.alsoBlocked()) {
-                problems.add("threads " + f.threads() + ", expected " + List.of(e.threads())
+            if (!f.threads().containsAll(List.of(threads)) || f.threads().size() != threads.length + e.alsoBlocked()) {
+                problems.add("threads " + f.threads() + ", expected " + List.of(threads)
                         + (e.alsoBlocked() > 0 ? " and " + e.alsoBlocked() + " more" : ""));
             }
             String certainty = expectedCertainty(e, form);
@@ -272,7 +267,7 @@ class EveryFormTableTest {
                 problems.add(f.certainty() + ", expected " + certainty);
             }
         }
-        List<Found> otherHangs = a.findings().stream().filter(f -> f.hang() && !f.kind().equals(e.kind()))
+        List<Found> otherHangs = a.findings().stream().filter(f -> f.hang() && !f.kind().equals(kind))
                 .collect(Collectors.toList());
         if (!otherHangs.isEmpty()) {
             problems.add("other hangs: " + otherHangs.stream().map(Found::brief).collect(Collectors.joining("; ")));
@@ -302,8 +297,11 @@ class EveryFormTableTest {
             if (f.kind().equals("stall")) {
                 continue; // several dumps over time; one snapshot cannot show it
             }
+            // the same threads, or a sharper view of them: live names the culprit, the others as blocked behind it
             List<Found> same = live.findings().stream()
-                    .filter(g -> g.kind().equals(f.kind()) && g.threads().equals(f.threads())).collect(Collectors.toList());
+                    .filter(g -> g.kind().equals(f.kind()) && f.threads().containsAll(g.threads())
+                            && g.threadsAndBlocked().containsAll(f.threads()))
+                    .collect(Collectors.toList());
             if (same.isEmpty()) {
                 problems.add("not live: " + f.brief());
             } else if (same.stream().noneMatch(g -> rank(g.certainty()) >= rank(f.certainty()))) {
@@ -325,7 +323,7 @@ class EveryFormTableTest {
         List<Found> findings = new ArrayList<>();
         for (JsonNode f : report.path("findings")) {
             findings.add(new Found(f.path("kind").asText(), f.path("certainty").asText(),
-                    new TreeSet<>(ExampleJvms.texts(f.path("threads")))));
+                    new TreeSet<>(ExampleJvms.texts(f.path("threads"))), new TreeSet<>(ExampleJvms.texts(f.path("blockedBehind")))));
         }
         return new Analysis(findings, ExampleJvms.texts(report.path("warnings")));
     }

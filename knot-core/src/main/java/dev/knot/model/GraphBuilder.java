@@ -388,18 +388,63 @@ public final class GraphBuilder {
             edges.set(i, new Edge(e.type(), e.thread(), classInit(c), e.mode(), e.timed(), e.certainty(), e.site(), ev));
         }
         if (dump.format() == DumpFormat.JSTACK) return; // jstack and Thread.print print the wait itself
+        String streamClass = null;
+        boolean streamLooked = false;
         for (ThreadNode t : threads) {
             if (t.state() != ThreadState.RUNNABLE || t.frames().isEmpty() || waiting.contains(t)) continue;
             StackFrame top = t.frames().get(0);
             if (top.method().equals("<clinit>")) continue; // an initialiser of its own: see inferClassInitWaits
             String c = classOfCode(top.className());
             ThreadNode holder = initialising.get(c);
-            if (holder == null || holder == t || onStack(t, c)) continue;
-            edges.add(new Edge(Edge.Type.WAITS_FOR, t, classInit(c), WaitMode.INIT, false, Certainty.LIKELY, top,
-                    List.of(top.text() + "   (RUNNABLE in " + c + " while \"" + holder.name() + "\" runs its static"
-                            + " initialiser: no other thread can run the class's code before that ends; this format does"
-                            + " not print class-initialisation waits)")));
+            if (holder != null && holder != t && !onStack(t, c)) {
+                edges.add(new Edge(Edge.Type.WAITS_FOR, t, classInit(c), WaitMode.INIT, false, Certainty.LIKELY, top,
+                        List.of(top.text() + "   (RUNNABLE in " + c + " while \"" + holder.name() + "\" runs its static"
+                                + " initialiser: no other thread can run the class's code before that ends; this format"
+                                + " does not print class-initialisation waits)")));
+                continue;
+            }
+            if (!WaitSites.atAParallelStreamsLambdaCall(t.frames())) continue;
+            if (!streamLooked) {
+                streamClass = streamStartedInInitialiser(initialising);
+                streamLooked = true;
+            }
+            if (streamClass != null) {
+                ThreadNode starter = initialising.get(streamClass);
+                edges.add(new Edge(Edge.Type.WAITS_FOR, t, classInit(streamClass), WaitMode.INIT, false, Certainty.LIKELY, top,
+                        List.of(top.text() + "   (a parallel stream's worker RUNNABLE where the stream calls its lambda,"
+                                + " while \"" + starter.name() + "\" waits for that stream inside the static initialiser of "
+                                + streamClass + ": the lambda is most likely " + streamClass + "'s, which no other thread can"
+                                + " run before the initialiser ends; this format shows neither the lambda's frame nor"
+                                + " class-initialisation waits)")));
+            }
         }
+    }
+
+    /**
+     * The one class whose initialiser started a parallel stream and waits for it (untimed, on its ForkJoin task), or
+     * null if none or several.
+     */
+    private String streamStartedInInitialiser(Map<String, ThreadNode> initialising) {
+        String found = null;
+        for (Map.Entry<String, ThreadNode> en : initialising.entrySet()) {
+            ThreadNode h = en.getValue();
+            Edge w = null;
+            for (Edge e : edges) {
+                if (e.thread() == h && e.type() == Edge.Type.WAITS_FOR) w = e;
+            }
+            if (w == null || w.timed() || w.resource().kind() != ResourceKind.FUTURE) continue;
+            List<StackFrame> f = h.frames();
+            for (int i = 0; i < f.size(); i++) {
+                if (f.get(i).method().equals("<clinit>") && f.get(i).className().equals(en.getKey())) {
+                    if (WaitSites.runsAStreamAbove(f, i)) {
+                        if (found != null) return null;
+                        found = en.getKey();
+                    }
+                    break;
+                }
+            }
+        }
+        return found;
     }
 
     /** {@code app.Config$$Lambda/0x…} (a lambda's hidden class) → {@code app.Config}: whose code it runs. */

@@ -34,6 +34,10 @@ final class SelfDeadlockRule implements Rule {
             if (f != null) {
                 out.add(f);
                 claimed.add(f);
+                // threads queued behind on the same resource are explained by this finding too
+                for (Edge b : g.waitersOf(w.resource())) {
+                    if (f.blocked().contains(b.thread().name())) claimed.addAll(List.of(b.thread()));
+                }
             }
         }
         return out;
@@ -125,7 +129,7 @@ final class SelfDeadlockRule implements Rule {
         if (w.resource().kind() != ResourceKind.READ_WRITE_LOCK || w.mode() != WaitMode.WRITE_LOCK) return null;
         if (!g.holdersOf(w.resource()).isEmpty()) return null; // a writer holds it: not an upgrade
         for (Edge other : g.waitersOf(w.resource())) {
-            if (other.thread() != t && other.mode() == WaitMode.WRITE_LOCK) return null;
+            if (other.thread() != t && other.mode() == WaitMode.WRITE_LOCK) return upgradeAmongWriters(g, w);
         }
         List<String> missing = new ArrayList<>();
         missing.add("thread dumps never show read-lock holders; " + Story.proofHint(g) + " to list them");
@@ -149,6 +153,44 @@ final class SelfDeadlockRule implements Rule {
                 "Release the read lock before taking the write lock (then re-check the state), or take the write lock"
                         + " from the start, or use StampedLock.tryConvertToWriteLock.",
                 missing, List.of(), List.of(w));
+    }
+
+    /**
+     * Several threads wait for the write lock and nobody holds it: a read lock is held, and with nobody running its
+     * holder is most likely one of the writers (a read→write upgrade: the others queue behind it, or each holds a read
+     * lock and they block each other). A dump cannot tell which; a live snapshot can (read-lock holds per thread).
+     */
+    private static Finding upgradeAmongWriters(WaitGraph g, Edge w) {
+        List<Edge> writers = new ArrayList<>();
+        List<String> readers = new ArrayList<>();
+        for (Edge e : g.waitersOf(w.resource())) {
+            if (e.timed() || !g.stuck(e.thread())) return null; // a timed writer gives up and may let the others on
+            if (e.mode() == WaitMode.WRITE_LOCK) writers.add(e);
+            else readers.add(e.thread().name());
+        }
+        List<ThreadNode> ts = new ArrayList<>();
+        List<String> story = new ArrayList<>();
+        for (Edge e : writers) {
+            ts.add(e.thread());
+            story.add(Story.waits(e));
+        }
+        story.add((g.ownersListed(w.resource()) ? "no thread holds the write lock (the dump lists lock owners)"
+                : "the dump does not say who holds the lock") + ", so a read lock blocks them all; no running thread"
+                + " could be the reader");
+        List<String> missing = new ArrayList<>();
+        missing.add("thread dumps never show read-lock holders, so which of these threads holds one is not known; "
+                + Story.proofHint(g) + " to list them");
+        return Evidences.finding(Kind.SELF_DEADLOCK, Certainty.LIKELY, Story.names(ts),
+                ts.size() + " threads wait for the write lock of " + w.resource().label() + ", which no thread holds: most"
+                        + " likely one of them holds the read lock and asked to upgrade (read→write), and the others queue"
+                        + " behind it",
+                story,
+                lockClass(w) + " does not allow upgrading: a reader asking for the write lock waits for every reader to"
+                        + " leave, itself included, and writers queued behind or before it wait for it in turn. (If each of"
+                        + " them holds a read lock, they block each other; if none does, a read lock was never unlocked.)",
+                "Release the read lock before taking the write lock (then re-check the state), or take the write lock"
+                        + " from the start, or use StampedLock.tryConvertToWriteLock.",
+                missing, readers, writers);
     }
 
     private static Finding semaphoreTakenTwice(WaitGraph g, ThreadNode t, Edge w) {

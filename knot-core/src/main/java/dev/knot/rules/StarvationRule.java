@@ -5,6 +5,7 @@ import dev.knot.findings.Kind;
 import dev.knot.findings.Certainty;
 import dev.knot.model.Edge;
 import dev.knot.sites.ResourceKind;
+import dev.knot.model.Role;
 import dev.knot.model.ThreadNode;
 import dev.knot.model.WaitGraph;
 import java.util.ArrayList;
@@ -118,29 +119,48 @@ final class StarvationRule implements Rule {
         return t.runsTask();
     }
 
-    /** Borrowers of commons-pool / HikariCP pools, with nobody running who could give a unit back. */
+    /**
+     * Borrowers of an object pool (commons-pool2, HikariCP, c3p0, … as the catalogue names them), with nobody running
+     * who could give an object back. Objects come back only from the threads holding them; a thread waiting to borrow
+     * returns nothing while it waits, even when its wait has a timeout (HikariCP's always has), so borrowers do not
+     * count as running. Any other running application thread may be a holder about to return one: then no claim.
+     */
     private static Finding objectPool(WaitGraph g, Claimed claimed) {
-        if (!g.activeThreads().isEmpty()) return null;
         List<ThreadNode> borrowers = new ArrayList<>();
         List<Edge> waits = new ArrayList<>();
+        boolean timed = false;
+        Set<ThreadNode> borrowing = new HashSet<>();
         for (ThreadNode t : g.threads()) {
             Edge e = g.waitOf(t);
-            if (e != null && !claimed.has(t) && e.resource().kind() == ResourceKind.OBJECT_POOL && t.role() == dev.knot.model.Role.APPLICATION) {
+            if (e != null && !claimed.has(t) && e.resource().kind() == ResourceKind.OBJECT_POOL && t.role() == Role.APPLICATION) {
                 borrowers.add(t);
+                borrowing.add(t);
                 waits.add(e);
+                timed |= e.timed();
             }
         }
         if (borrowers.isEmpty()) return null;
+        for (ThreadNode t : g.activeThreads()) {
+            if (!borrowing.contains(t)) return null;
+        }
         List<String> story = new ArrayList<>();
         for (Edge e : waits) story.add(Story.waits(e));
+        Set<String> pools = new java.util.LinkedHashSet<>();
+        for (Edge e : waits) pools.add(e.resource().label());
+        List<String> missing = new ArrayList<>();
+        missing.add("thread dumps do not show which threads hold pooled objects, nor the pool's size; " + Story.proofHint(g));
+        if (timed) {
+            missing.add("the borrows have a timeout, which a dump does not print: they end when it runs out (with an"
+                    + " exception), but nothing is given back before then");
+        }
         return Evidences.finding(Kind.STARVATION, Certainty.LIKELY, Story.names(borrowers),
-                borrowers.size() + " thread(s) wait to borrow from an object pool and no thread that could return an object is running",
+                borrowers.size() + " thread(s) wait to borrow from " + String.join(", ", pools) + " and no thread that could"
+                        + " return an object is running" + (timed ? " (until their borrows time out)" : ""),
                 story,
-                "Objects come back only when a borrower returns one; every thread that could be holding one is waiting to"
-                        + " borrow another (or the objects were leaked).",
-                "Do not borrow a second object while holding one (reuse the held connection), size the pool for nested use,"
-                        + " and always return objects in finally.",
-                List.of("thread dumps do not show which threads hold pooled objects; " + Story.proofHint(g)),
-                List.of(), waits);
+                "Objects come back only when a holder returns one; every thread that could be holding one is waiting to"
+                        + " borrow (a second object while holding one: a nested borrow), or the objects were leaked.",
+                "Do not borrow a second object while holding one (pass the held connection down), size the pool for nested"
+                        + " use, always return objects in finally, and keep borrow timeouts short enough to fail fast.",
+                missing, List.of(), waits);
     }
 }

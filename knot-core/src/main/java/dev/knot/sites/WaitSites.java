@@ -499,6 +499,27 @@ public final class WaitSites {
         return new Io(at, timed);
     }
 
+    /**
+     * A worker of a parallel stream stopped where the stream calls the user's lambda: a stream frame on top (the lambda's
+     * own frame, in a hidden class, is not in JSON dumps) while it runs a ForkJoin task. RUNNABLE there in a dump, with
+     * the lambda's class being initialised by the thread that started the stream, it waits for that initialisation.
+     */
+    public static boolean atAParallelStreamsLambdaCall(List<StackFrame> frames) {
+        if (frames.isEmpty() || !frames.get(0).className().startsWith("java.util.stream.")) return false;
+        for (int i = 1; i < frames.size(); i++) {
+            if (frames.get(i).is("java.util.concurrent.ForkJoinTask", "doExec")) return true;
+        }
+        return false;
+    }
+
+    /** True if the frames above {@code below} (exclusive) run a stream operation: the thread started a stream there. */
+    public static boolean runsAStreamAbove(List<StackFrame> frames, int below) {
+        for (int i = 0; i < Math.min(below, frames.size()); i++) {
+            if (frames.get(i).className().startsWith("java.util.stream.")) return true;
+        }
+        return false;
+    }
+
     /** A wait with a timeout, told by the JDK method names near the top. */
     public static boolean timed(List<StackFrame> frames) {
         for (int i = 0; i < Math.min(frames.size(), 4); i++) {

@@ -610,6 +610,34 @@ class GraphBuilderTest {
     }
 
     @Test
+    void aJsonDumpWithoutTheLambdaFrameStillShowsTheStreamsWorkersWaitingForTheInitialiser() {
+        // JDK 25's JSON dump leaves out the hidden lambda frame: the worker's top frame is the stream's call of it
+        WaitGraph g = new Jstack()
+                .thread("catalog-loader", WAITING_PARKING, lines(jdk("jdk.internal.misc.Unsafe.park(Native Method)"),
+                        "- parking to wait for  <0x0000000000000e02> (a java.util.stream.Nodes$SizedCollectorTask$OfLong)",
+                        jdk("java.util.concurrent.locks.LockSupport.park(LockSupport.java:369)"),
+                        jdk("java.util.concurrent.ForkJoinTask.awaitDone(ForkJoinTask.java:445)"),
+                        jdk("java.util.concurrent.ForkJoinTask.join(ForkJoinTask.java:669)"),
+                        jdk("java.util.concurrent.ForkJoinTask.invoke(ForkJoinTask.java:684)"),
+                        jdk("java.util.stream.Nodes.collectLong(Nodes.java:401)"),
+                        jdk("java.util.stream.LongPipeline.toArray(LongPipeline.java:548)"),
+                        "at app.Catalog.<clinit>(Catalog.java:37)", "at app.Main.main(Main.java:3)"))
+                .thread("ForkJoinPool.commonPool-worker-1", "RUNNABLE", lines(
+                        jdk("java.util.stream.IntPipeline$5$1.accept(IntPipeline.java:269)"),
+                        jdk("java.util.stream.Streams$RangeIntSpliterator.forEachRemaining(Streams.java:104)"),
+                        jdk("java.util.stream.Nodes$SizedCollectorTask.compute(Nodes.java:1886)"),
+                        jdk("java.util.concurrent.CountedCompleter.exec(CountedCompleter.java:759)"),
+                        jdk("java.util.concurrent.ForkJoinTask.doExec(ForkJoinTask.java:511)"),
+                        jdk("java.util.concurrent.ForkJoinPool.runWorker(ForkJoinPool.java:2019)"),
+                        jdk("java.util.concurrent.ForkJoinWorkerThread.run(ForkJoinWorkerThread.java:187)")))
+                .as(dev.knot.snapshot.DumpFormat.JCMD_JSON);
+        Edge w = g.waitOf(g.thread("#21"));
+        assertEquals("class:app.Catalog", w.resource().key());
+        assertEquals(Certainty.LIKELY, w.certainty());
+        assertEquals(ResourceKind.FUTURE, g.waitOf(g.thread("#20")).resource().kind(), "the stream's task, from its frames");
+    }
+
+    @Test
     void jdk17TextNamesTheClassAWorkerWaitsForFromWhoIsInItsInitialiser() {
         WaitGraph g = parallelStreamInInitialiser("in Object.wait()", "RUNNABLE").graph();
         Edge w = g.waitOf(g.thread("#21"));

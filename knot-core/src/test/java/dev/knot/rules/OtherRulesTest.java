@@ -38,6 +38,31 @@ class OtherRulesTest {
         assertTrue(running.findings().isEmpty(), "a running thread may hold it: " + keys(running));
     }
 
+    /** HikariCP's borrow always has a timeout; while it waits, a borrower returns nothing, so it is no releaser. */
+    @Test
+    void borrowersOfAPoolWithNobodyElseRunningStarveEvenWithTimeouts() {
+        List<String> borrow = List.of("at jdk.internal.misc.Unsafe.park(java.base@25.0.3/Native Method)",
+                "- parking to wait for  <0x5> (a java.util.concurrent.SynchronousQueue$Transferer)",
+                "at java.util.concurrent.locks.LockSupport.parkNanos(java.base@25.0.3/LockSupport.java:271)",
+                "at java.util.concurrent.SynchronousQueue.poll(java.base@25.0.3/SynchronousQueue.java:338)",
+                "at com.zaxxer.hikari.util.ConcurrentBag.borrow(ConcurrentBag.java:152)",
+                "at com.zaxxer.hikari.pool.HikariPool.getConnection(HikariPool.java:178)",
+                "at com.zaxxer.hikari.HikariDataSource.getConnection(HikariDataSource.java:101)",
+                "at app.Orders.save(Orders.java:30)");
+        Report r = new MiniDump("25.0.3+9-LTS")
+                .thread("order-1", "TIMED_WAITING (parking)", borrow)
+                .thread("order-2", "TIMED_WAITING (parking)", borrow)
+                .analyze();
+        assertEquals(List.of("starvation likely [order-1, order-2]"), keys(r));
+        assertTrue(r.findings().get(0).summary().contains("HikariDataSource") && r.findings().get(0).summary().contains("time out"),
+                r.findings().get(0).summary());
+        Report busy = new MiniDump("25.0.3+9-LTS")
+                .thread("order-1", "TIMED_WAITING (parking)", borrow)
+                .thread("reporting", "RUNNABLE", running())
+                .analyze();
+        assertTrue(busy.findings().isEmpty(), "a running thread may return one: " + keys(busy));
+    }
+
     @Test
     void contentionNeedsTwoWaitersAndNamesTheHolderFirst() {
         List<String> holder = List.of("at java.lang.Thread.sleep(java.base@25.0.3/Native Method)",

@@ -55,6 +55,30 @@ class SelfDeadlockRuleTest {
     }
 
     @Test
+    void anUpgradeWithAnotherWriterQueuedNamesBothWritersAndTheReadersBehind() {
+        List<String> write = parked("0x8", "java.util.concurrent.locks.ReentrantReadWriteLock$NonfairSync",
+                "java.util.concurrent.locks.AbstractQueuedLongSynchronizer.acquire(java.base@25.0.3/AbstractQueuedLongSynchronizer.java:759)",
+                "java.util.concurrent.locks.ReentrantReadWriteLock$WriteLock.lock(java.base@25.0.3/ReentrantReadWriteLock.java:959)");
+        List<String> read = parked("0x8", "java.util.concurrent.locks.ReentrantReadWriteLock$NonfairSync",
+                "java.util.concurrent.locks.ReentrantReadWriteLock$ReadLock.lock(java.base@25.0.3/ReentrantReadWriteLock.java:738)");
+        Report r = new MiniDump("25.0.3+9-LTS")
+                .thread("settings-reader", "WAITING (parking)", write)
+                .thread("settings-writer", "WAITING (parking)", write)
+                .thread("settings-viewer", "WAITING (parking)", read)
+                .analyze();
+        assertEquals(List.of("self-deadlock likely [settings-reader, settings-writer]"), keys(r));
+        assertEquals(List.of("settings-viewer"), r.findings().get(0).blocked());
+        assertTrue(r.findings().get(0).summary().contains("one of them holds the read lock"), r.findings().get(0).summary());
+        // someone running may be the reader about to unlock: no claim
+        Report busy = new MiniDump("25.0.3+9-LTS")
+                .thread("settings-reader", "WAITING (parking)", write)
+                .thread("settings-writer", "WAITING (parking)", write)
+                .thread("uploader", "RUNNABLE", running())
+                .analyze();
+        assertTrue(busy.findings().isEmpty(), keys(busy).toString());
+    }
+
+    @Test
     void aWriterHoldingTheLockIsNotAnUpgrade() {
         List<String> write = parked("0x8", "java.util.concurrent.locks.ReentrantReadWriteLock$NonfairSync",
                 "java.util.concurrent.locks.ReentrantReadWriteLock$WriteLock.lock(java.base@25.0.3/ReentrantReadWriteLock.java:959)");

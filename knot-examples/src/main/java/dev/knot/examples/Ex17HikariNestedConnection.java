@@ -20,12 +20,14 @@ import java.util.concurrent.TimeUnit;
  * {@code order-worker-2} and {@code order-worker-3} stuck behind it; all three TIMED_WAITING (parking) in
  * {@code ConcurrentBag.borrow} under {@code HikariPool.getConnection}, on the bag's {@code SynchronousQueue}.
  * A dump shows neither which thread holds the connection nor that the pool is at its maximum; the wait is timed,
- * but an hour is no timeout a request can live with.
+ * but an hour is no timeout a request can live with. So from a dump: <b>starvation</b> (likely) of all three
+ * borrowers, nobody running who could give a connection back.
  *
  * <p>Needs HikariCP, H2 and SLF4J on the class path (optional dependencies of knot-examples: {@code knot demo}
  * from knot.jar says so and exits with code 6).
  */
 @Expected(kind = "self-deadlock", threads = {"order-worker-1"}, minJava = 17,
+        dumpKind = "starvation", dumpThreads = {"order-worker-1", "order-worker-2", "order-worker-3"},
         libraries = {
                 @Expected.Library(coordinates = "com.zaxxer:HikariCP", probeClass = "com.zaxxer.hikari.HikariDataSource"),
                 @Expected.Library(coordinates = "com.h2database:h2", probeClass = "org.h2.Driver"),

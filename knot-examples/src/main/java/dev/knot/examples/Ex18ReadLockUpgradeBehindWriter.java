@@ -15,9 +15,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * with {@code settings-writer} stuck behind it; both WAITING (parking) in
  * {@code ReentrantReadWriteLock$WriteLock.lock} on the same {@code ReentrantReadWriteLock$NonfairSync}. On JDK 25
  * the lock's sync is an {@code AbstractQueuedLongSynchronizer}, whose frames the stacks show instead of
- * {@code AbstractQueuedSynchronizer}'s. No dump lists read-lock holders, and jstack reports no deadlock.
+ * {@code AbstractQueuedSynchronizer}'s. No dump lists read-lock holders, and jstack reports no deadlock: from a dump,
+ * a (likely) self-deadlock of both writers, one of which holds the read lock; live, of {@code settings-reader}.
  */
-@Expected(kind = "self-deadlock", threads = {"settings-reader"}, minJava = 17)
+@Expected(kind = "self-deadlock", threads = {"settings-reader"}, minJava = 17,
+        dumpThreads = {"settings-reader", "settings-writer"})
 public final class Ex18ReadLockUpgradeBehindWriter {
 
     static final class SettingsCache {

@@ -37,6 +37,16 @@ public final class Examples {
     }
 
     /** The example's {@link Expected} annotation; IllegalArgumentException if it has none. */
+    /** The kind a finding from a dump (text or JSON) should have: {@link Expected#dumpKind()}, else the kind. */
+    public static String dumpKind(Expected e) {
+        return e.dumpKind().isEmpty() ? e.kind() : e.dumpKind();
+    }
+
+    /** The threads a finding from a dump should name: {@link Expected#dumpThreads()}, else the threads. */
+    public static String[] dumpThreads(Expected e) {
+        return e.dumpThreads().length == 0 ? e.threads() : e.dumpThreads();
+    }
+
     public static Expected expected(Class<?> example) {
         Expected expected = example.getAnnotation(Expected.class);
         if (expected == null) {

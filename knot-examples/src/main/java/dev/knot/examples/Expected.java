@@ -61,6 +61,18 @@ public @interface Expected {
      */
     String dumpCertainty() default "likely";
 
+    /**
+     * The kind a dump can show, where it cannot tell as much as a live snapshot ("" for {@link #kind()}): borrowers of
+     * a drained pool starve as far as a dump can tell, while a live snapshot may know which holds an object.
+     */
+    String dumpKind() default "";
+
+    /**
+     * The threads a dump's finding names, where the dump cannot tell which of them is the culprit (empty for
+     * {@link #threads()}): every writer queued on a read-write lock, when only a live snapshot sees who holds a read lock.
+     */
+    String[] dumpThreads() default {};
+
     /** The same for the JSON dump (JDK 21+), which prints no j.u.c lock owners and no class-initialisation waits. */
     String jsonCertainty() default "likely";
 
