@@ -99,7 +99,7 @@ final class SelfDeadlockRule implements Rule {
                         + " lock from the start, or use StampedLock.tryConvertToWriteLock."
                         : "Do not acquire the same semaphore on a path that already holds a permit (pass the permit down, or split"
                         + " an unguarded helper out of the guarded method); release in finally.",
-                List.of(), List.of(), List.of(h, w));
+                List.of(), queuedBehind(g, t, w), List.of(h, w));
     }
 
     /** A live snapshot proved the awaited task is queued in the waiter's own pool, of which it is the only worker. */
@@ -208,6 +208,15 @@ final class SelfDeadlockRule implements Rule {
                         + " unguarded helper out of the guarded method); release in finally; or acquire with tryAcquire(timeout).",
                 List.of(Story.permitHoldersHint(g, "the holder and where it acquired")),
                 List.of(), List.of(w));
+    }
+
+    /** The other threads waiting on the same resource: they queue behind the self-deadlocked one. */
+    private static List<String> queuedBehind(WaitGraph g, ThreadNode t, Edge w) {
+        List<String> out = new ArrayList<>();
+        for (Edge e : g.waitersOf(w.resource())) {
+            if (e.thread() != t) out.add(e.thread().name());
+        }
+        return out;
     }
 
     /** {@code ReentrantReadWriteLock}, {@code StampedLock}: the class a user wrote, not its internal sync. */
