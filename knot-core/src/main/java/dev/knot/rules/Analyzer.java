@@ -81,7 +81,12 @@ public final class Analyzer {
         for (Rule r : snapshotRules()) {
             findings.addAll(r.apply(latest, claimed));
         }
-        findings.addAll(new StallRule().apply(graphs, claimed));
+        List<Finding> stalls = new StallRule().apply(graphs, claimed);
+        findings.addAll(stalls);
+        // a socket call that made no progress across the dumps is told as a stall; the one-dump note would repeat it
+        java.util.Set<String> stalled = new java.util.HashSet<>();
+        for (Finding f : stalls) stalled.addAll(f.threads());
+        findings.removeIf(f -> f.kind() == dev.knot.findings.Kind.BLOCKING_IO && stalled.containsAll(f.threads()));
         findings.sort((a, b) -> Boolean.compare(b.kind().hang(), a.kind().hang()));
         return new Report(dumps, findings, warnings);
     }

@@ -40,6 +40,7 @@ final class StallRule {
             groupWait.put(group, w);
         }
         List<Finding> out = new ArrayList<>();
+        out.addAll(socketStalls(graphs, last, claimed, span));
         for (Map.Entry<String, List<ThreadNode>> e : groups.entrySet()) {
             List<ThreadNode> ts = e.getValue();
             Edge w = groupWait.get(e.getKey());
@@ -61,6 +62,45 @@ final class StallRule {
                     List.of("dumps do not show who is supposed to release it; " + Story.proofHint(last)
                             + (last.live() ? "" : " with tracking to see which task or thread would")),
                     List.of(), edges));
+        }
+        return out;
+    }
+
+    /**
+     * Threads in a socket read or connect without a timeout (or, before JDK 13, with none visible) whose stack and CPU
+     * time did not move in any dump: the peer stopped answering, and without a timeout they never will move.
+     */
+    private static List<Finding> socketStalls(List<WaitGraph> graphs, WaitGraph last, Claimed claimed, String span) {
+        Map<String, List<ThreadNode>> bySite = new LinkedHashMap<>();
+        Map<String, ThreadNode.SocketCall> calls = new LinkedHashMap<>();
+        for (ThreadNode t : last.threads()) {
+            if (claimed.has(t) || t.role() == Role.SYSTEM) continue;
+            ThreadNode.SocketCall c = t.socketCall();
+            if (c == null || Boolean.TRUE.equals(c.timed()) || !unmovedInAll(graphs, t)) continue;
+            String key = t.site() == null ? "" : t.site().location();
+            bySite.computeIfAbsent(key, k -> new ArrayList<>()).add(t);
+            calls.putIfAbsent(key, c);
+        }
+        List<Finding> out = new ArrayList<>();
+        for (Map.Entry<String, List<ThreadNode>> e : bySite.entrySet()) {
+            List<ThreadNode> ts = e.getValue();
+            ThreadNode.SocketCall c = calls.get(e.getKey());
+            List<String> story = new ArrayList<>();
+            for (int i = 0; i < Math.min(ts.size(), 6); i++) {
+                ThreadNode t = ts.get(i);
+                String cpu = t.dumped().cpuMillis() >= 0 ? "; CPU time stayed at " + t.dumped().cpuMillis() + " ms" : "";
+                story.add("\"" + t.name() + "\" in " + c.frame().location() + ", called at " + Story.where(t.site()) + ", in all "
+                        + graphs.size() + " dumps" + span + cpu);
+            }
+            if (ts.size() > 6) story.add("… and " + (ts.size() - 6) + " more threads at the same line");
+            String summary = ts.size() + " thread(s) made no progress across " + graphs.size() + " dumps blocked in a socket"
+                    + " call " + (c.timed() == null ? "(no timeout visible)" : "with no timeout") + " at " + Story.where(ts.get(0).site());
+            String why = "The same socket read at the same line in every dump, with no CPU used: the other side is not"
+                    + " answering, and a read without a timeout waits for it forever.";
+            String fix = "Find out why the server stopped answering (its own thread dump), and give the call a timeout"
+                    + " (Socket.setSoTimeout, the driver's or client's read timeout) so that it fails instead of hanging.";
+            out.add(Evidences.finding(Kind.STALL, Certainty.LIKELY, Story.names(ts), summary, story, why, fix,
+                    List.of("dumps do not show what the server is doing; take a thread dump of it too"), List.of(), List.of()));
         }
         return out;
     }

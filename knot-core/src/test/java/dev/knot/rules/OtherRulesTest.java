@@ -64,6 +64,48 @@ class OtherRulesTest {
     }
 
     @Test
+    void aSocketReadWithoutTimeoutIsANoteInOneDumpAndAStallWhenItDoesNotMove() {
+        // JDK 25: NioSocketImpl parks without a timeout (timedRead would say it has one)
+        List<String> read = List.of("at sun.nio.ch.Net.poll(java.base@25.0.3/Native Method)",
+                "at sun.nio.ch.NioSocketImpl.park(java.base@25.0.3/NioSocketImpl.java:191)",
+                "at sun.nio.ch.NioSocketImpl.implRead(java.base@25.0.3/NioSocketImpl.java:309)",
+                "at sun.nio.ch.NioSocketImpl.read(java.base@25.0.3/NioSocketImpl.java:346)",
+                "at java.net.Socket$SocketInputStream.read(java.base@25.0.3/Socket.java:1099)",
+                "at app.MailClient.readReply(MailClient.java:40)");
+        List<String> timed = List.of("at sun.nio.ch.Net.poll(java.base@25.0.3/Native Method)",
+                "at sun.nio.ch.NioSocketImpl.park(java.base@25.0.3/NioSocketImpl.java:191)",
+                "at sun.nio.ch.NioSocketImpl.timedRead(java.base@25.0.3/NioSocketImpl.java:280)",
+                "at sun.nio.ch.NioSocketImpl.implRead(java.base@25.0.3/NioSocketImpl.java:304)",
+                "at sun.nio.ch.NioSocketImpl.read(java.base@25.0.3/NioSocketImpl.java:346)",
+                "at app.MailClient.readReply(MailClient.java:40)");
+        MiniDump first = new MiniDump("25.0.3+9-LTS", "2026-11-21 23:00:00")
+                .thread("mail-1", "RUNNABLE", 3.0, read).thread("mail-2", "RUNNABLE", 3.0, read)
+                .thread("mail-3", "RUNNABLE", 3.0, timed);
+        Report one = first.analyze();
+        assertEquals(List.of("blocking-io certain [mail-1, mail-2]"), keys(one), "the timed read is no note");
+        assertTrue(one.findings().get(0).summary().startsWith("2 thread(s) blocked in a socket read with no timeout at"
+                + " app.MailClient.readReply(MailClient.java:40)"), one.findings().get(0).summary());
+        assertTrue(!one.hangFound());
+        MiniDump later = new MiniDump("25.0.3+9-LTS", "2026-11-21 23:02:00")
+                .thread("mail-1", "RUNNABLE", 3.0, read).thread("mail-2", "RUNNABLE", 3.0, read)
+                .thread("mail-3", "RUNNABLE", 3.0, timed);
+        assertEquals(List.of("stall likely [mail-1, mail-2]"), keys(MiniDump.analyze(List.of(first, later))),
+                "no progress across dumps: a stall, and the note is not repeated");
+        MiniDump moved = new MiniDump("25.0.3+9-LTS", "2026-11-21 23:02:00")
+                .thread("mail-1", "RUNNABLE", 9.0, read).thread("mail-2", "RUNNABLE", 3.0, read);
+        assertEquals(List.of("blocking-io certain [mail-1, mail-2]", "stall likely [mail-2]"),
+                keys(MiniDump.analyze(List.of(first, moved))), "mail-1 used CPU in between: only mail-2 stalled");
+        // a socket read that is reading (not parked in poll) is no wait at all
+        Report reading = new MiniDump("25.0.3+9-LTS").thread("mail-1", "RUNNABLE", List.of(
+                "at sun.nio.ch.SocketDispatcher.read0(java.base@25.0.3/Native Method)",
+                "at sun.nio.ch.NioSocketImpl.tryRead(java.base@25.0.3/NioSocketImpl.java:256)",
+                "at sun.nio.ch.NioSocketImpl.implRead(java.base@25.0.3/NioSocketImpl.java:309)",
+                "at sun.nio.ch.NioSocketImpl.read(java.base@25.0.3/NioSocketImpl.java:346)",
+                "at app.MailClient.readReply(MailClient.java:40)")).analyze();
+        assertTrue(reading.findings().isEmpty(), keys(reading).toString());
+    }
+
+    @Test
     void contentionNeedsTwoWaitersAndNamesTheHolderFirst() {
         List<String> holder = List.of("at java.lang.Thread.sleep(java.base@25.0.3/Native Method)",
                 "at app.Audit.flush(Audit.java:9)", "- locked <0x1> (a app.Audit)");
