@@ -129,7 +129,7 @@ class AnalyzeCommandTest {
                 assertTrue(e.get("evidence").size() > 0, e.toString());
             }
         }
-        assertTrue(Set.of("deadlock", "self-deadlock", "starvation", "orphaned-lock", "contention", "stall").containsAll(kinds));
+        assertTrue(Set.of("deadlock", "self-deadlock", "starvation", "orphaned-lock", "contention", "stall", "blocking-io").containsAll(kinds));
         assertTrue(kinds.containsAll(List.of("deadlock", "self-deadlock", "starvation", "orphaned-lock")), kinds.toString());
         JsonNode first = root.get("findings").get(0);
         assertEquals("deadlock", first.get("kind").asText());

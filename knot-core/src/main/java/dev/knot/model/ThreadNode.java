@@ -59,6 +59,27 @@ public record ThreadNode(String key, String name, Role role, String pool, Dumped
     public record SocketCall(StackFrame frame, Boolean timed) {
     }
 
+    /** A virtual thread mounted on a carrier (the input names the carrier). */
+    public boolean mounted() {
+        return dumped.virtual() && !dumped.carrierId().isEmpty();
+    }
+
+    /**
+     * A mounted virtual thread that waits without unmounting: it pins its carrier, which no other virtual thread can use
+     * meanwhile. Null if not pinned, else why (the catalogue's reading of its frames).
+     */
+    public String pinnedBecause() {
+        if (!mounted()) return null;
+        ThreadState s = dumped.state();
+        if (s != ThreadState.WAITING && s != ThreadState.TIMED_WAITING && s != ThreadState.BLOCKED) return null;
+        return dev.knot.sites.WaitSites.pinReason(dumped.frames());
+    }
+
+    /** A virtual thread ready to run but on no carrier: it waits for the scheduler to give it one. */
+    public boolean waitsForACarrier() {
+        return dumped.virtual() && dumped.carrierId().isEmpty() && dumped.state() == ThreadState.RUNNABLE;
+    }
+
     /** Running a submitted task (a FutureTask, a CompletableFuture's async step), by the catalogue. */
     public boolean runsTask() {
         return dev.knot.sites.WaitSites.runsTask(dumped.frames());

@@ -24,6 +24,13 @@ final class StarvationRule implements Rule {
     public List<Finding> apply(WaitGraph g, Claimed claimed) {
         List<Finding> out = new ArrayList<>();
         for (Map.Entry<String, List<ThreadNode>> pool : g.pools().entrySet()) {
+            Finding f = carriersPinned(g, pool.getKey(), pool.getValue(), claimed);
+            if (f != null) {
+                out.add(f);
+                claimed.add(f);
+            }
+        }
+        for (Map.Entry<String, List<ThreadNode>> pool : g.pools().entrySet()) {
             Finding f = executor(g, pool.getKey(), pool.getValue(), claimed);
             if (f != null) {
                 out.add(f);
@@ -36,6 +43,50 @@ final class StarvationRule implements Rule {
             claimed.add(f);
         }
         return out;
+    }
+
+    /**
+     * The virtual-thread scheduler starved: every one of its carrier threads carries a virtual thread that waits
+     * without unmounting (pinned: inside a class initialiser, in synchronized before JDK 24, in native code), while
+     * other virtual threads are ready to run and get no carrier. Whatever those would do (count down the latch the
+     * pinned ones wait on …) never happens. Only formats that list unmounted virtual threads (JSON dumps, live) show it.
+     */
+    private static Finding carriersPinned(WaitGraph g, String pool, List<ThreadNode> workers, Claimed claimed) {
+        List<ThreadNode> ready = new ArrayList<>();
+        for (ThreadNode t : g.threads()) {
+            if (t.waitsForACarrier() && !claimed.has(t)) ready.add(t);
+        }
+        if (ready.isEmpty() || workers.isEmpty()) return null;
+        List<ThreadNode> pinned = new ArrayList<>();
+        List<String> story = new ArrayList<>();
+        List<Edge> waits = new ArrayList<>();
+        for (ThreadNode carrier : workers) {
+            String vtId = carrier.dumped().carrierOf();
+            if (vtId.isEmpty()) return null; // a free carrier: the ready ones will run
+            ThreadNode vt = g.thread("#" + vtId + "v");
+            if (vt == null || claimed.has(vt) || !g.stuck(vt)) return null;
+            String why = vt.pinnedBecause();
+            if (why == null) return null;
+            pinned.add(vt);
+            waits.add(g.waitOf(vt));
+            story.add("\"" + vt.name() + "\" pins carrier \"" + carrier.name() + "\": " + why + ", and "
+                    + g.waitOf(vt).mode().verb() + " " + g.waitOf(vt).resource().label() + " at " + Story.where(vt.site()));
+        }
+        story.add(ready.size() + " virtual thread(s) ready to run get no carrier: " + Story.list(ready));
+        List<String> missing = new ArrayList<>();
+        missing.add("a dump does not print the scheduler's size: if it may add carriers (jdk.virtualThreadScheduler"
+                + ".maxPoolSize above the " + workers.size() + " it has), the ready threads would run on a new one");
+        return Evidences.finding(Kind.STARVATION, Certainty.LIKELY, Story.names(pinned),
+                "the virtual-thread scheduler " + pool.replaceFirst("/.*", "") + " is starved: all " + workers.size() + " carrier(s) are pinned by"
+                        + " waiting virtual threads, and " + ready.size() + " ready virtual thread(s) cannot run",
+                story,
+                "A virtual thread that waits while pinned keeps its carrier thread; with every carrier kept, no other"
+                        + " virtual thread runs, including those that would end the waits (count the latch down, release"
+                        + " the lock, complete the result).",
+                "Do not block inside a static initialiser on a virtual thread (initialise eagerly, or outside <clinit>);"
+                        + " before JDK 24, do not block inside synchronized on virtual threads (use a ReentrantLock), or move"
+                        + " to JDK 24+; raising jdk.virtualThreadScheduler.parallelism only hides it.",
+                missing, Story.names(ready), waits);
     }
 
     private static Finding executor(WaitGraph g, String pool, List<ThreadNode> workers, Claimed claimed) {

@@ -520,6 +520,37 @@ public final class WaitSites {
         return false;
     }
 
+    /**
+     * Why a virtual thread that waits while mounted on its carrier could not unmount (it pins the carrier), from its
+     * frames: a static initialiser it runs, a monitor it holds (before JDK 24, {@code synchronized} pins), or a native
+     * frame; "the dump does not say why" when none shows.
+     */
+    public static String pinReason(List<StackFrame> frames) {
+        for (int i = 0; i < frames.size(); i++) {
+            StackFrame f = frames.get(i);
+            if (f.method().equals("<clinit>")) {
+                return "it runs the static initialiser of " + f.className() + " (a virtual thread cannot unmount inside a"
+                        + " class initialiser)";
+            }
+        }
+        for (int i = 0; i < frames.size(); i++) {
+            StackFrame f = frames.get(i);
+            for (var l : f.locks()) {
+                if (l.action() == dev.knot.snapshot.LockLine.Action.LOCKED) {
+                    return "it holds the monitor of " + l.object() + " (before JDK 24 a virtual thread cannot unmount inside"
+                            + " synchronized)";
+                }
+            }
+        }
+        for (int i = 0; i < frames.size(); i++) {
+            StackFrame f = frames.get(i);
+            if (f.nativeMethod() && !f.method().equals("park") && !f.className().startsWith("jdk.internal.vm.Continuation")) {
+                return "it is inside the native method " + f.qualifiedMethod() + " (a virtual thread cannot unmount there)";
+            }
+        }
+        return "it is pinned; the dump does not say why";
+    }
+
     /** A wait with a timeout, told by the JDK method names near the top. */
     public static boolean timed(List<StackFrame> frames) {
         for (int i = 0; i < Math.min(frames.size(), 4); i++) {

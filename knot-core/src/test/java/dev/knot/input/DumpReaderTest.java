@@ -53,6 +53,7 @@ class DumpReaderTest {
             Map.entry("wild/hpdump.log", new Expect(DumpFormat.JSTACK, List.of(574, 574))),
             Map.entry("wild/intellij_dump.json", new Expect(DumpFormat.JCMD_JSON, List.of(8))),
             Map.entry("jdk/vtcycle-jdk25-thread-dump-to-file.json", new Expect(DumpFormat.JCMD_JSON, List.of(212))),
+            Map.entry("jdk/carriers-pinned-jdk25-thread-dump-to-file.json", new Expect(DumpFormat.JCMD_JSON, List.of(12))),
             Map.entry("wild/java11dump.log", new Expect(DumpFormat.JSTACK, List.of(14))),
             Map.entry("wild/java21dump.log", new Expect(DumpFormat.JSTACK, List.of(18))),
             Map.entry("wild/java21dump_utf16.log", new Expect(DumpFormat.JSTACK, List.of(18))),

@@ -65,6 +65,17 @@ class RealDumpsTest {
     }
 
     @Test
+    void virtualThreadsPinnedInClassInitialisersStarveTheScheduler() throws Exception {
+        Report r = analyze("jdk/carriers-pinned-jdk25-thread-dump-to-file.json");
+        assertEquals(List.of("starvation likely [vt-rates-request, vt-fees-request]"), keys(r));
+        Finding f = r.findings().get(0);
+        assertEquals(List.of("vt-cache-warmup"), f.blocked());
+        assertTrue(f.summary().startsWith("the virtual-thread scheduler ForkJoinPool-1 is starved: all 2 carrier(s)"), f.summary());
+        assertTrue(f.story().get(0).contains("pins carrier \"ForkJoinPool-1-worker-1\": it runs the static initialiser of"
+                + " dev.knot.examples.Ex21CarriersPinnedInClassInit$Rates"), f.story().get(0));
+    }
+
+    @Test
     void withoutDashLTheLockCycleIsOnlyLikely() throws Exception {
         Report r = analyze("jdk/jdk25-jstack-e.txt");
         Finding b = r.findings().stream().filter(f -> f.threads().contains("B-rl-1")).findFirst().orElseThrow();

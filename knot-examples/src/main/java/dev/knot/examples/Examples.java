@@ -26,7 +26,7 @@ public final class Examples {
             Ex17HikariNestedConnection.class,
             Ex18ReadLockUpgradeBehindWriter.class,
             Ex19ClassInitParallelStream.class,
-            Ex20HealthyDrainedPool.class);
+            Ex20HealthyDrainedPool.class, Ex21CarriersPinnedInClassInit.class);
 
     private Examples() {
     }
