@@ -423,6 +423,28 @@ public final class WaitSites {
         return false;
     }
 
+    /** The two entries that mean "a pool's worker between tasks" (not any idle wait: a task may itself accept or select). */
+    private static final Set<String> NEXT_TASK = Set.of("java.util.concurrent.ThreadPoolExecutor.getTask",
+            "java.util.concurrent.ForkJoinPool.awaitWork");
+
+    /** A live stack of a pool worker waiting for its next task (knot-junit's leak checks). */
+    public static boolean waitsForNextTask(StackTraceElement[] frames) {
+        for (int i = 0; i < Math.min(frames.length, 16); i++) {
+            WaitSite s = entryFor(frames[i].getClassName(), frames[i].getMethodName());
+            if (s != null && NEXT_TASK.contains(s.where())) return true;
+        }
+        return false;
+    }
+
+    /** A live stack with a pool's worker loop ({@link Meaning#POOL_LOOP}) or a task's run ({@link Meaning#RUNS_TASK}). */
+    public static boolean has(StackTraceElement[] frames, Meaning meaning) {
+        for (int i = frames.length - 1; i >= 0; i--) {
+            WaitSite s = entryFor(frames[i].getClassName(), frames[i].getMethodName());
+            if (s != null && s.meaning() == meaning) return true;
+        }
+        return false;
+    }
+
     /** The thread is producing the very dump being read. */
     public static boolean takesDump(List<StackFrame> frames) {
         for (int i = 0; i < Math.min(frames.size(), 16); i++) {

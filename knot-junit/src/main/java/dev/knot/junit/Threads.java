@@ -1,5 +1,8 @@
 package dev.knot.junit;
 
+import dev.knot.sites.WaitSite;
+import dev.knot.sites.WaitSites;
+
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -257,20 +260,13 @@ final class Threads {
         return Stacks.contains(st, "java.util.concurrent.ThreadPoolExecutor$Worker", "run");
     }
 
-    /** A pool worker waiting for its next task (not running one). */
+    /** A pool worker waiting for its next task (not running one), by the catalogue of wait sites. */
     static boolean idleWorker(StackTraceElement[] st) {
-        for (int i = 0; i < Math.min(st.length, 16); i++) {
-            String c = st[i].getClassName();
-            String m = st[i].getMethodName();
-            if (c.equals("java.util.concurrent.ThreadPoolExecutor") && m.equals("getTask")) return true;
-            if (c.equals("java.util.concurrent.ForkJoinPool") && m.equals("awaitWork")) return true;
-        }
-        return false;
+        return WaitSites.waitsForNextTask(st);
     }
 
     /** Running a task: a FutureTask, a CompletableFuture's async step, or a pool worker's current task. */
     static boolean runsTask(StackTraceElement[] st) {
-        return Stacks.contains(st, "java.util.concurrent.FutureTask", "run") || Stacks.contains(st, "java.util.concurrent.FutureTask", "runAndReset")
-                || poolWorkerByStack(st) && !idleWorker(st);
+        return WaitSites.has(st, WaitSite.Meaning.RUNS_TASK) || poolWorkerByStack(st) && !idleWorker(st);
     }
 }
