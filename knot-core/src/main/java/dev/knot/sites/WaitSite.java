@@ -49,26 +49,25 @@ public record WaitSite(String library, String where, Meaning meaning, ResourceKi
 
     /** True if this entry is about frames of {@code className.method}. */
     public boolean matches(String className, String method) {
-        int dot = methodDot();
-        return matchesClass(className, dot) && matchesMethod(method, dot);
+        return matchesClass(className) && matchesMethod(method);
     }
 
     /** The class part of {@link #where}. */
     public String classPattern() {
-        return where.substring(0, methodDot());
+        return where.substring(0, where.lastIndexOf('.'));
     }
 
-    private int methodDot() {
-        return where.lastIndexOf('.');
-    }
-
-    private boolean matchesClass(String className, int dot) {
-        if (where.charAt(0) == '*') return className.endsWith(where.substring(1, dot));
-        if (where.charAt(dot - 1) == '*') return className.startsWith(where.substring(0, dot - 1));
+    /** The class part matches (exactly, or as the prefix or suffix it names). */
+    boolean matchesClass(String className) {
+        int dot = where.lastIndexOf('.');
+        if (where.charAt(0) == '*') return className.length() >= dot - 1 && className.regionMatches(className.length() - (dot - 1), where, 1, dot - 1);
+        if (where.charAt(dot - 1) == '*') return className.regionMatches(0, where, 0, dot - 1);
         return className.length() == dot && className.regionMatches(0, where, 0, dot);
     }
 
-    private boolean matchesMethod(String method, int dot) {
+    /** The method part matches (exactly, as a prefix, or {@code *}). */
+    boolean matchesMethod(String method) {
+        int dot = where.lastIndexOf('.');
         int len = where.length() - dot - 1;
         if (where.endsWith("*")) return method.regionMatches(0, where, dot + 1, len - 1);
         return method.length() == len && method.regionMatches(0, where, dot + 1, len);

@@ -302,18 +302,32 @@ public final class WaitSites {
         }
     }
 
+    private static final WaitSite[] NONE = new WaitSite[0];
+    /** Per class name, the entries whose class part matches it (exact ones first): each class is matched once. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, WaitSite[]> FOR_CLASS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    /** Distinct class names remembered; beyond, they are matched each time (a JVM's class names are finite anyway). */
+    private static final int MAX_CLASSES_CACHED = 8_192;
+
     /** The catalogue's entry for this frame, or null. */
     public static WaitSite entryFor(String className, String method) {
-        List<WaitSite> exact = BY_CLASS.get(className);
-        if (exact != null) {
-            for (int i = 0; i < exact.size(); i++) {
-                if (exact.get(i).matches(className, method)) return exact.get(i);
-            }
+        WaitSite[] candidates = FOR_CLASS.get(className);
+        if (candidates == null) {
+            candidates = candidatesFor(className);
+            if (FOR_CLASS.size() < MAX_CLASSES_CACHED) FOR_CLASS.putIfAbsent(className, candidates);
         }
-        for (int i = 0; i < PATTERNS.size(); i++) {
-            if (PATTERNS.get(i).matches(className, method)) return PATTERNS.get(i);
+        for (WaitSite s : candidates) {
+            if (s.matchesMethod(method)) return s;
         }
         return null;
+    }
+
+    private static WaitSite[] candidatesFor(String className) {
+        List<WaitSite> out = new ArrayList<>(BY_CLASS.getOrDefault(className, List.of()));
+        for (WaitSite p : PATTERNS) {
+            if (p.matchesClass(className)) out.add(p);
+        }
+        return out.isEmpty() ? NONE : out.toArray(new WaitSite[0]);
     }
 
     /** Every entry, for documentation and tests. */
