@@ -141,6 +141,10 @@ public final class WaitSites {
             waits("JDK", "java.util.concurrent.CompletableFuture.timedGet", COMPLETABLE_FUTURE, GET, BLOCKER, false),
             waits("JDK", "java.util.concurrent.ThreadPoolExecutor.awaitTermination", EXECUTOR, AWAIT, FRAME, false),
             waits("JDK", "java.util.concurrent.ForkJoinPool.awaitTermination", EXECUTOR, AWAIT, FRAME, false),
+            waits("JDK", "java.util.concurrent.ThreadPerTaskExecutor.awaitTermination", EXECUTOR, AWAIT, FRAME, false),
+            // JDK 21+ structured concurrency: the owner waits for its forked subtasks (preview API, name kept by 25)
+            waits("JDK", "java.util.concurrent.StructuredTaskScope*.join*", FUTURE, GET, FRAME, false),
+            incidental("JDK", "jdk.internal.misc.ThreadFlock.awaitAll"),
 
             // ---- waiting for work ---------------------------------------------------------------------------
             idle("JDK", "java.util.concurrent.ThreadPoolExecutor.getTask"),
