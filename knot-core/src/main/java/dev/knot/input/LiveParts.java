@@ -1,6 +1,5 @@
 package dev.knot.input;
 
-import dev.knot.live.LiveSnapshot;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -29,7 +28,7 @@ import java.util.Set;
  * A live snapshot in two parts, as the agent hands it to {@code knot attach}: the JVM's text thread dump
  * ({@code Thread.print}, in its own file, read by Knot's jstack parser) and this: what reflection proved about
  * the threads and locks in it. {@link #merge} makes the same {@link DumpFormat#LIVE} snapshot
- * {@link LiveSnapshot#take} would.
+ * {@code LiveSnapshot.take} (in dev.knot.live) would.
  *
  * <p>The text names objects by address, reflection by {@code Class@identityHash}: a lock is matched through a
  * thread parked on it (same thread, same class, the same blocker object before and after the text dump). An
