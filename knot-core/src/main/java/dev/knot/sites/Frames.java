@@ -16,14 +16,17 @@ public final class Frames {
     }
 
     /**
-     * Innermost frame of the caller's own code: neither platform code nor a library method the catalogue of wait sites
-     * knows (a borrow from a HikariCP pool is looked for where the application asked for the connection); the top frame
-     * if the stack has none.
+     * Innermost frame of the caller's own code: neither platform code nor a method or package of a library the
+     * catalogue of wait sites knows (a borrow from a HikariCP pool is looked for where the application asked for the
+     * connection); the top frame if the stack has none.
      */
     public static StackFrame applicationSite(List<StackFrame> frames) {
         for (int i = 0; i < frames.size(); i++) {
             StackFrame f = frames.get(i);
-            if (!isPlatform(f) && WaitSites.entryFor(f.className(), f.method()) == null) return f;
+            if (!isPlatform(f) && WaitSites.entryFor(f.className(), f.method()) == null
+                    && !WaitSites.inCataloguedLibrary(f.className())) {
+                return f;
+            }
         }
         return frames.isEmpty() ? null : frames.get(0);
     }

@@ -221,7 +221,7 @@ public final class WaitSites {
             waits("Netty", "io.netty.util.concurrent.DefaultPromise.sync*", FUTURE, GET, FRAME, false),
             waits("Netty", "io.netty.util.concurrent.DefaultPromise.get", FUTURE, GET, FRAME, false),
             // an application thread logging into a full queue waits for the appender's thread to take
-            waits("log4j2", "org.apache.logging.log4j.core.appender.AsyncAppender.append", BOUNDED_QUEUE, PUT, FRAME, false),
+            waits("log4j2", "org.apache.logging.log4j.core.appender.AsyncAppender.*", BOUNDED_QUEUE, PUT, FRAME, false),
             waits("log4j2", "org.apache.logging.log4j.core.async.AsyncLoggerConfigDisruptor.enqueue*", BOUNDED_QUEUE, PUT, FRAME, false),
             waits("logback", "ch.qos.logback.core.AsyncAppenderBase.put", BOUNDED_QUEUE, PUT, FRAME, false),
             waits("logback", "ch.qos.logback.core.AsyncAppenderBase.putUninterruptibly", BOUNDED_QUEUE, PUT, FRAME, false),
@@ -285,6 +285,23 @@ public final class WaitSites {
             waits("JDK", "java.util.concurrent.CompletableFuture*.*", COMPLETABLE_FUTURE, GET, BLOCKER, false),
             waits("JDK", "*ConditionObject.*", CONDITION, AWAIT, BLOCKER, false),
             waits("HikariCP", "com.zaxxer.hikari.pool.HikariPool.*", OBJECT_POOL, BORROW, BLOCKER, false));
+
+    /**
+     * The packages of the libraries the catalogue knows: their frames are the library's business, not where a user
+     * looks first (a borrow is looked for where the application asked for the connection).
+     */
+    static final List<String> LIBRARY_PACKAGES = List.of("org.apache.commons.pool2.", "org.apache.commons.pool.",
+            "org.apache.commons.dbcp2.", "com.zaxxer.hikari.", "com.mchange.", "org.apache.tomcat.jdbc.", "redis.clients.",
+            "io.lettuce.", "okhttp3.", "org.apache.http.", "org.apache.hc.", "org.apache.kafka.", "com.google.common.",
+            "reactor.core.", "io.reactivex.", "io.netty.", "org.apache.logging.log4j.", "ch.qos.logback.", "org.apache.log4j.");
+
+    /** True for a class of a library the catalogue knows (see {@link #LIBRARY_PACKAGES}). */
+    public static boolean inCataloguedLibrary(String className) {
+        for (int i = 0; i < LIBRARY_PACKAGES.size(); i++) {
+            if (className.startsWith(LIBRARY_PACKAGES.get(i))) return true;
+        }
+        return false;
+    }
 
     /** Waits that end by themselves: the JDK method names say so even when the state line is missing. */
     private static final Set<String> TIMED_METHODS = Set.of("parkNanos", "parkUntil", "sleep", "sleepNanos", "sleep0",

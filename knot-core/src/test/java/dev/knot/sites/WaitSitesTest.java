@@ -59,6 +59,21 @@ class WaitSitesTest {
         assertEquals(Set.of(), missing);
     }
 
+    /** Every catalogued library's classes are under one of the packages whose frames are never a user's site. */
+    @Test
+    void everyLibraryEntryIsInAKnownLibraryPackage() {
+        Set<String> outside = new TreeSet<>();
+        for (WaitSite s : WaitSites.entries()) {
+            String cls = s.classPattern();
+            if (s.library().startsWith("JDK") || s.library().equals("any") || s.library().equals("Knot")
+                    || s.library().equals("RMI") || s.library().equals("Tomcat")) {
+                continue;
+            }
+            if (!WaitSites.inCataloguedLibrary(cls.replace("*", "X"))) outside.add(s.library() + ": " + s.where());
+        }
+        assertEquals(Set.of(), outside);
+    }
+
     @Test
     void patternsMatchWhatTheySay() {
         WaitSite exact = new WaitSite("x", "a.B.get", Meaning.IDLE, null, null, null, false);
