@@ -125,7 +125,7 @@ public final class DumpReader {
             if (!withThreads.isEmpty()) return withThreads;
         }
         if (firstError != null) throw firstError;
-        throw new UnreadableInputException(source, "no thread dump found (" + EXPECTED + "); saw " + detection.seen());
+        throw new UnreadableInputException(source, "not a thread dump: " + detection.seen() + " (" + EXPECTED + ")");
     }
 
     private static final int HEAD_BYTES = 64 << 10;

@@ -257,7 +257,10 @@ final class JcmdJsonParser {
         final List<String> warnings = new ArrayList<>();
 
         void finishContainer() {
-            for (RawThread t : pending) threads.add(toBuilder(t, containerName, warnings));
+            for (RawThread t : pending) {
+                // an object with neither a thread id nor a name is not a thread of this layout
+                if (t.tid != null || t.name != null) threads.add(toBuilder(t, containerName, warnings));
+            }
             pending.clear();
         }
 

@@ -32,7 +32,19 @@ final class JcmdTextParser {
         if (line.length() < 4 || line.charAt(0) != '#') return false;
         int i = 1;
         while (i < line.length() && Character.isDigit(line.charAt(i))) i++;
-        return i > 1 && i + 1 < line.length() && line.charAt(i) == ' ' && line.charAt(i + 1) == '"';
+        if (!(i > 1 && i + 1 < line.length() && line.charAt(i) == ' ' && line.charAt(i + 1) == '"')) return false;
+        // after the name only what ThreadDumper prints: "virtual" (JDK 21+), the state and a time stamp (JDK 25)
+        int close = line.lastIndexOf('"');
+        if (close <= i + 1) return false;
+        String rest = line.substring(close + 1).strip();
+        if (rest.isEmpty()) return true;
+        String[] words = rest.split(" +");
+        int w = 0;
+        if (words[w].equals("virtual") && ++w == words.length) return true;
+        if (ThreadState.parse(words[w]) == ThreadState.UNKNOWN || !words[w].equals(words[w].toUpperCase(java.util.Locale.ROOT))) {
+            return false;
+        }
+        return ++w == words.length || w + 1 == words.length && Character.isDigit(words[w].charAt(0));
     }
 
     static List<ThreadDump> parse(String source, String text) {

@@ -28,17 +28,17 @@ final class JstackTextParser {
     private JstackTextParser() {
     }
 
-    /** True if the text contains at least one HotSpot thread header line. */
+    /**
+     * True if the text contains at least one HotSpot thread header line, anywhere: a dump can follow megabytes of
+     * application log. Only lines that start with a quote are looked at closely.
+     */
     static boolean looksLike(String text) {
         int from = 0;
         int n = text.length();
-        int checked = 0;
-        while (from < n && checked < 200_000) {
+        while (from < n) {
             int eol = text.indexOf('\n', from);
             if (eol < 0) eol = n;
-            String line = text.substring(from, Math.min(eol, from + 400));
-            if (isThreadHeader(stripCr(line))) return true;
-            checked++;
+            if (text.charAt(from) == '"' && isThreadHeader(stripCr(text.substring(from, Math.min(eol, from + 400))))) return true;
             from = eol + 1;
         }
         return false;
@@ -128,14 +128,59 @@ final class JstackTextParser {
 
     // ---------------------------------------------------------------------------------------------
 
-    /** {@code "name" #12 daemon prio=5 ...} or a VM thread {@code "VM Thread" os_prio=0 ... nid=...}. */
+    /**
+     * {@code "name" #12 daemon prio=5 ...} or a VM thread {@code "VM Thread" os_prio=0 ... nid=...}: a quoted name
+     * followed by at least two of the HotSpot header's own tokens, each well formed ({@code #12}, {@code prio=5},
+     * {@code os_prio=0}, {@code tid=0x…}, {@code nid=0x…} or {@code nid=7459}). Every HotSpot layout from JDK 5 to 25
+     * prints three or more of them; a line of prose or random text that happens to start with a quote does not.
+     */
     static boolean isThreadHeader(String line) {
         if (line.isEmpty() || line.charAt(0) != '"') return false;
         int close = line.lastIndexOf('"');
         if (close <= 0 || close + 1 >= line.length() || line.charAt(close + 1) != ' ') return false;
-        String rest = line.substring(close + 1);
-        return rest.contains(" prio=") || rest.contains(" nid=") || rest.startsWith(" #")
-                || rest.contains(" tid=");
+        return headerTokens(line, close + 1) >= 2;
+    }
+
+    /** How many distinct well-formed HotSpot header tokens {@code line} has from {@code from} on. */
+    static int headerTokens(String line, int from) {
+        int seen = 0; // bits: 1 #id, 2 prio, 4 os_prio, 8 tid, 16 nid
+        int n = line.length();
+        int p = from;
+        boolean first = true;
+        while (p < n) {
+            while (p < n && line.charAt(p) == ' ') p++;
+            int q = p;
+            while (q < n && line.charAt(q) != ' ') q++;
+            if (q == p) break;
+            if (first && line.charAt(p) == '#' && digits(line, p + 1, q)) seen |= 1;
+            else if (line.startsWith("prio=", p) && digits(line, p + 5, q)) seen |= 2;
+            else if (line.startsWith("os_prio=", p) && digits(line, p + 8 + (p + 8 < q && line.charAt(p + 8) == '-' ? 1 : 0), q)) seen |= 4;
+            else if (line.startsWith("tid=", p) && hexNumber(line, p + 4, q)) seen |= 8;
+            else if (line.startsWith("nid=", p) && (hexNumber(line, p + 4, q))) seen |= 16;
+            first = false;
+            p = q;
+        }
+        return Integer.bitCount(seen);
+    }
+
+    private static boolean digits(String s, int from, int to) {
+        if (from >= to) return false;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') return false;
+        }
+        return true;
+    }
+
+    /** {@code 0x7f1c}, {@code 7f1c} or {@code 7459}. */
+    private static boolean hexNumber(String s, int from, int to) {
+        if (to - from > 2 && s.charAt(from) == '0' && (s.charAt(from + 1) == 'x' || s.charAt(from + 1) == 'X')) from += 2;
+        if (from >= to) return false;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F')) return false;
+        }
+        return true;
     }
 
     private static String stripCr(String s) {

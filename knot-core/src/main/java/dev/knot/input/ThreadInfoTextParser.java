@@ -39,12 +39,35 @@ final class ThreadInfoTextParser {
     /** The header kind of this line, or null. Cheap enough to run on every line of a large input. */
     static Kind headerKind(String line) {
         if (line.isEmpty() || line.charAt(0) != '"') return null;
-        if (line.contains("\" - Thread t@")) return Kind.THREAD_AT;
+        int at = line.indexOf("\" - Thread t@");
+        if (at > 0) return digitsFollow(line, at + "\" - Thread t@".length()) ? Kind.THREAD_AT : null;
         if (nameEnd(line) < 0) return null;
         if (line.contains(" tid=") || line.contains(" nid=")) return null; // HotSpot header
-        if (line.contains(" Id=")) return Kind.TO_STRING;
-        if (line.contains(" id=") && line.contains(" in ")) return Kind.JCONSOLE;
+        // a header only with its id and a thread state where ThreadInfo prints them: "x" [daemon] [prio=5] Id=12 WAITING
+        int id = line.indexOf(" Id=");
+        if (id > 0) return idThenState(line, id + 4, "") ? Kind.TO_STRING : null;
+        int jc = line.indexOf(" id=");
+        if (jc > 0) return idThenState(line, jc + 4, "in ") ? Kind.JCONSOLE : null;
         return null;
+    }
+
+    private static boolean digitsFollow(String line, int from) {
+        int i = from;
+        while (i < line.length() && Character.isDigit(line.charAt(i))) i++;
+        return i > from && (i == line.length() || line.charAt(i) == ' ');
+    }
+
+    /** {@code 12 WAITING…} (or {@code 12 in WAITING…} with {@code word} "in "): a thread id, then a Thread.State name. */
+    private static boolean idThenState(String line, int from, String word) {
+        int i = from;
+        while (i < line.length() && Character.isDigit(line.charAt(i))) i++;
+        if (i == from || i >= line.length() || line.charAt(i) != ' ') return false;
+        i++;
+        if (!line.startsWith(word, i)) return false;
+        i += word.length();
+        int j = i;
+        while (j < line.length() && (Character.isUpperCase(line.charAt(j)) || line.charAt(j) == '_')) j++;
+        return ThreadState.parse(line.substring(i, j)) != ThreadState.UNKNOWN;
     }
 
     /** Index of the quote closing the thread name, found by what follows it. */

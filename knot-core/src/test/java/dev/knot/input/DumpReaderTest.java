@@ -174,11 +174,11 @@ class DumpReaderTest {
         assertMessage("r: not a thread dump (binary data)", () -> read("r", random));
         byte[] zipHeader = concat("PK\u0003\u0004".getBytes(StandardCharsets.ISO_8859_1), random);
         assertMessage("zip: not a thread dump (binary data)", () -> read("zip", zipHeader));
-        assertMessage("t: no thread dump found (expected jstack/jcmd text, jcmd JSON or Spring Boot actuator output); "
-                        + "saw 2 lines of text without a thread header, starting \"hello world\"",
+        assertMessage("t: not a thread dump: no thread header in 2 lines of text, starting \"hello world\" "
+                        + "(expected jstack/jcmd text, jcmd JSON or Spring Boot actuator output)",
                 () -> read("t", "hello world\nsecond line\n".getBytes(StandardCharsets.UTF_8)));
-        assertMessage("j: no thread dump found (expected jstack/jcmd text, jcmd JSON or Spring Boot actuator output); "
-                        + "saw JSON without a \"threadDump\" or \"threads\" field",
+        assertMessage("j: not a thread dump: JSON without a \"threadDump\" or \"threads\" field "
+                        + "(expected jstack/jcmd text, jcmd JSON or Spring Boot actuator output)",
                 () -> read("j", "{\"foo\": [1, 2, 3]}".getBytes(StandardCharsets.UTF_8)));
         assertMessage("<input>: empty input", () -> DumpReader.read(null, new ByteArrayInputStream(new byte[0])));
         assertMessage("io: cannot read: disk on fire", () -> DumpReader.read("io", new InputStream() {
