@@ -62,6 +62,8 @@ final class JcmdTextParser {
         private final List<DumpedThread> threads = new ArrayList<>();
         private final List<String> warnings = new ArrayList<>();
         private int skipped;
+        /** Something in this dump besides "#id "name"" lines is of the layout. */
+        private boolean credible;
 
         // current thread
         private DumpedThread.Builder thread;
@@ -169,12 +171,14 @@ final class JcmdTextParser {
             JcmdJsonParser.inferRelock(thread.state, frameTexts, frameLocks);
             for (int i = 0; i < frameTexts.size(); i++) {
                 StackFrame f = TextGrammar.frame(frameTexts.get(i), frameLocks.get(i));
+                if (f != null) credible = true;
                 if (f == null) {
                     warn("unreadable frame of \"" + thread.name + "\": " + ParseSupport.oneLine(frameTexts.get(i), 80));
                     f = ParseSupport.unreadableFrame(frameTexts.get(i), frameLocks.get(i));
                 }
                 thread.frames.add(f);
             }
+            if (thread.state != ThreadState.UNKNOWN) credible = true;
             threads.add(thread.build());
             thread = null;
             frameTexts.clear();
@@ -183,7 +187,9 @@ final class JcmdTextParser {
 
         private void endDump() {
             endThread();
-            if (!threads.isEmpty()) {
+            // A bare "#12 "name"" line is a header only among the rest of the layout: the preamble's time stamp, a
+            // thread state (JDK 25), or a readable frame. Alone it is text that happens to look like one.
+            if (!threads.isEmpty() && (credible || time != null)) {
                 if (skipped > MAX_WARNINGS) warnings.add((skipped - MAX_WARNINGS) + " more lines skipped");
                 dumps.add(new ThreadDump(source, DumpFormat.JCMD_TEXT, time, pid, version, threads, List.of(), warnings));
             }
@@ -193,6 +199,7 @@ final class JcmdTextParser {
             threads.clear();
             warnings.clear();
             skipped = 0;
+            credible = false;
         }
 
         private void skip(int number, String s) {
