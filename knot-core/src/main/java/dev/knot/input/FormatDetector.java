@@ -74,8 +74,11 @@ final class FormatDetector {
         counts.sort(Comparator.comparingInt((Count k) -> -k.n).thenComparingInt(k -> k.rank));
         List<DumpFormat> formats = new ArrayList<>();
         for (Count k : counts) formats.add(k.format);
-        // The jstack parser knows its own headers best (old and non-HotSpot VMs): let it have a look too.
-        if (!formats.contains(DumpFormat.JSTACK) && JstackTextParser.looksLike(text)) formats.add(DumpFormat.JSTACK);
+        // The jstack parser knows its own headers best (old and non-HotSpot VMs): let it have a look too; it also
+        // reads the JVM's deadlock report alone, as people paste it.
+        if (!formats.contains(DumpFormat.JSTACK) && (JstackTextParser.looksLike(text) || text.contains(DeadlockSection.MARKER))) {
+            formats.add(DumpFormat.JSTACK);
+        }
 
         String seen;
         if (startsJson) {

@@ -194,7 +194,6 @@ final class JstackTextParser {
         private final List<ThreadDump> dumps = new ArrayList<>();
         // current dump
         private List<DumpedThread> threads = new ArrayList<>();
-        private List<List<String>> jdkDeadlocks = new ArrayList<>();
         private List<String> warnings = new ArrayList<>();
         private Instant time;
         private String jvmVersion = "";
@@ -211,9 +210,10 @@ final class JstackTextParser {
         private DumpedThread.Builder mounted;     // virtual thread mounted on the current carrier
         private int skippedLines;
         private int firstSkippedLine = -1;
-        // deadlock section
-        private boolean inDeadlockSection;
-        private List<String> deadlockCycle;
+        // the JVM's deadlock report of the current dump
+        private DeadlockSection section = new DeadlockSection();
+        /** Per dump in {@link #dumps}: its deadlock report, whose threads are added once the whole dump is read. */
+        private final List<DeadlockSection> sections = new ArrayList<>();
 
         private final int start;
         private final int end;
@@ -243,8 +243,32 @@ final class JstackTextParser {
         List<ThreadDump> run() {
             scan();
             List<ThreadDump> out = new ArrayList<>(dumps.size());
-            for (int i = 0; i < dumps.size(); i++) out.add(withSkipped(dumps.get(i), skipped.get(i)[0], skipped.get(i)[1]));
+            for (int i = 0; i < dumps.size(); i++) {
+                out.add(withReported(withSkipped(dumps.get(i), skipped.get(i)[0], skipped.get(i)[1]), sections.get(i), 0));
+            }
             return out;
+        }
+
+        private static ThreadDump withReported(ThreadDump d, DeadlockSection report, int lineBase) {
+            return withReported(d, new DeadlockSection[] {report}, new int[] {lineBase});
+        }
+
+        /**
+         * The dump with the threads its deadlock reports name and its thread list lacks (pasted fragments); the
+         * reports' line numbers are shifted by {@code lineBases} (the second half of a big input).
+         */
+        private static ThreadDump withReported(ThreadDump d, DeadlockSection[] reports, int[] lineBases) {
+            List<DumpedThread> threads = new ArrayList<>(d.threads());
+            List<String> warnings = new ArrayList<>(d.warnings());
+            List<List<String>> cycles = new ArrayList<>();
+            int before = threads.size();
+            for (int i = 0; i < reports.length; i++) {
+                threads.addAll(reports[i].threadsNotIn(threads, warnings, lineBases[i]));
+                cycles.addAll(reports[i].cycles());
+            }
+            if (threads.size() == before && cycles.isEmpty()) return d;
+            return new ThreadDump(d.source(), d.format(), d.time(), d.processId(), d.jvmVersion(), threads, cycles, warnings,
+                    d.facts());
         }
 
         void scan() {
@@ -270,7 +294,10 @@ final class JstackTextParser {
             int base = first.linesRead;
             List<ThreadDump> out = new ArrayList<>(first.dumps.size() + second.dumps.size());
             int na = first.dumps.size();
-            for (int i = 0; i < na - 1; i++) out.add(withSkipped(first.dumps.get(i), first.skipped.get(i)[0], first.skipped.get(i)[1]));
+            for (int i = 0; i < na - 1; i++) {
+                out.add(withReported(withSkipped(first.dumps.get(i), first.skipped.get(i)[0], first.skipped.get(i)[1]),
+                        first.sections.get(i), 0));
+            }
             for (int i = 0; i < second.dumps.size(); i++) {
                 ThreadDump d = shifted(second.dumps.get(i), base);
                 int count = second.skipped.get(i)[0];
@@ -281,15 +308,18 @@ final class JstackTextParser {
                     List<DumpedThread> threads = new ArrayList<>(a.threads().size() + d.threads().size());
                     threads.addAll(a.threads());
                     threads.addAll(d.threads());
-                    List<List<String>> deadlocks = new ArrayList<>(a.jdkDeadlocks());
-                    deadlocks.addAll(d.jdkDeadlocks());
                     List<String> warnings = new ArrayList<>(a.warnings());
                     warnings.addAll(d.warnings());
-                    d = new ThreadDump(a.source(), DumpFormat.JSTACK, a.time(), a.processId(), a.jvmVersion(), threads, deadlocks, warnings);
+                    d = new ThreadDump(a.source(), DumpFormat.JSTACK, a.time(), a.processId(), a.jvmVersion(), threads, List.of(), warnings);
                     if (sa[0] > 0) firstSkipped = sa[1];
                     count += sa[0];
                 }
-                out.add(withSkipped(d, count, firstSkipped));
+                boolean merged = i == 0 && na > 0;
+                DeadlockSection[] reports = merged
+                        ? new DeadlockSection[] {first.sections.get(na - 1), second.sections.get(0)}
+                        : new DeadlockSection[] {second.sections.get(i)};
+                int[] bases = merged ? new int[] {0, base} : new int[] {base};
+                out.add(withReported(withSkipped(d, count, firstSkipped), reports, bases));
             }
             return out;
         }
@@ -321,39 +351,27 @@ final class JstackTextParser {
                 return;
             }
             char c0 = raw.charAt(0);
-            if (c0 == '"') {
-                if (isThreadHeader(raw)) {
-                    inDeadlockSection = false;
-                    header(raw, lineNo);
-                    return;
-                }
-                if (inDeadlockSection && raw.endsWith("\":")) {
-                    // "A-mon-1": in the deadlock section
-                    if (deadlockCycle != null) deadlockCycle.add(raw.substring(1, raw.length() - 2));
-                    return;
-                }
+            if (c0 == '"' && isThreadHeader(raw)) {
+                section.end();
+                header(raw, lineNo);
+                return;
             }
             if (c0 == 'F' && raw.startsWith("Full thread dump")) {
                 startDump(raw);
                 return;
             }
-            if (c0 == 'F' && raw.startsWith("Found one Java-level deadlock")) {
+            if (raw.indexOf('J') >= 0 && DeadlockSection.opens(raw)) {
+                // also indented, or after a prefix: "<pre>Found one …", a log line's time stamp
                 endThread();
-                inDeadlockSection = true;
-                deadlockCycle = new ArrayList<>();
+                section.begin();
                 return;
             }
-            if (c0 == 'J' && raw.startsWith("Java stack information for the threads listed above")) {
-                if (deadlockCycle != null && !deadlockCycle.isEmpty()) jdkDeadlocks.add(List.copyOf(deadlockCycle));
-                deadlockCycle = null;
+            if (section.isOpen()) {
+                section.line(raw, lineNo);   // what is not part of it (markdown, log lines) is passed over
                 return;
             }
             if (c0 == 'J' && raw.startsWith("JNI global ref")) {
                 endThread();
-                return;
-            }
-            if (c0 == 'F' && raw.startsWith("Found ") && raw.endsWith("deadlocks.")) {
-                inDeadlockSection = false;
                 return;
             }
             if (c0 >= '0' && c0 <= '9') {
@@ -363,7 +381,6 @@ final class JstackTextParser {
                     return;
                 }
             }
-            if (inDeadlockSection) return;
             if (thread == null) return;       // text between threads: heap summaries, histograms, log lines
             threadLine(raw, lineNo);
         }
@@ -390,17 +407,14 @@ final class JstackTextParser {
 
         private void finishDump() {
             endThread();
-            if (inDeadlockSection && deadlockCycle != null && !deadlockCycle.isEmpty()) {
-                jdkDeadlocks.add(List.copyOf(deadlockCycle));
-            }
-            inDeadlockSection = false;
-            deadlockCycle = null;
-            if (!threads.isEmpty()) {
-                dumps.add(new ThreadDump(source, DumpFormat.JSTACK, time, "", jvmVersion, threads, jdkDeadlocks, warnings));
+            section.end();
+            if (!threads.isEmpty() || !section.cycles().isEmpty()) {
+                dumps.add(new ThreadDump(source, DumpFormat.JSTACK, time, "", jvmVersion, threads, List.of(), warnings));
                 skipped.add(new int[] {skippedLines, firstSkippedLine});
+                sections.add(section);
             }
+            section = new DeadlockSection();
             threads = new ArrayList<>();
-            jdkDeadlocks = new ArrayList<>();
             warnings = new ArrayList<>();
             time = null;
             jvmVersion = "";
@@ -577,7 +591,7 @@ final class JstackTextParser {
          * @return false if the line is not a frame line of the current thread (the general path handles it)
          */
         private boolean frameLine(int from, int eol) {
-            if (thread == null || inDeadlockSection || from >= eol) return false;
+            if (thread == null || section.isOpen() || from >= eol) return false;
             if (ascii != null) return frameLineAscii(from, eol);
             char c0 = text.charAt(from);
             if (c0 != '\t' && c0 != ' ') return false;

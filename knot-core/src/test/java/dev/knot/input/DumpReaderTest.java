@@ -63,7 +63,18 @@ class DumpReaderTest {
             Map.entry("wild/test64bit.log", new Expect(DumpFormat.JSTACK, List.of(3))),
             Map.entry("wild/testwithhistogram.log", new Expect(DumpFormat.JSTACK, List.of(14))),
             Map.entry("wild/urlthread.log", new Expect(DumpFormat.JSTACK, List.of(70))),
-            Map.entry("wild/visualvmremote.log", new Expect(DumpFormat.THREADINFO_TEXT, List.of(119))));
+            Map.entry("wild/visualvmremote.log", new Expect(DumpFormat.THREADINFO_TEXT, List.of(119))),
+            // the JVM's deadlock report alone: the threads it names (PastedFragmentsTest)
+            Map.entry("pasted/aprof-3.txt", new Expect(DumpFormat.JSTACK, List.of(2))),
+            Map.entry("pasted/chronicle-network-93.txt", new Expect(DumpFormat.JSTACK, List.of(2))),
+            Map.entry("pasted/cosmic-194.txt", new Expect(DumpFormat.JSTACK, List.of(3))),
+            Map.entry("pasted/craftercms-7319.txt", new Expect(DumpFormat.JSTACK, List.of(2))),
+            Map.entry("pasted/dolphinscheduler-7448.txt", new Expect(DumpFormat.JSTACK, List.of(3))),
+            Map.entry("pasted/glowroot-264.txt", new Expect(DumpFormat.JSTACK, List.of(2))),
+            Map.entry("pasted/jajuk-847.txt", new Expect(DumpFormat.JSTACK, List.of(3))),
+            Map.entry("pasted/jdk17-report-without-stacks.txt", new Expect(DumpFormat.JSTACK, List.of(4))),
+            Map.entry("pasted/jdk25-report-with-stacks.txt", new Expect(DumpFormat.JSTACK, List.of(4))),
+            Map.entry("pasted/traccar-1428.txt", new Expect(DumpFormat.JSTACK, List.of(4))));
 
     @Test
     void everySampleIsReadInItsFormat() throws Exception {
