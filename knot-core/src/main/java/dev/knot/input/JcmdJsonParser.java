@@ -73,9 +73,8 @@ final class JcmdJsonParser {
         if (current != null) {
             current.finishContainer();
             if (!current.threads.isEmpty()) {
-                current.warnings.add(problem + ": read " + current.threads.size()
-                        + " complete threads, the rest of the dump is missing");
-                dumps.add(current.build(source));
+                dumps.add(current.build(source).withCutOff(problem + ": read " + current.threads.size()
+                        + " complete threads, the rest of the document is missing"));
             }
         }
         if (dumps.isEmpty()) throw new UnreadableInputException(source, problem);

@@ -214,6 +214,11 @@ final class JstackTextParser {
         private DeadlockSection section = new DeadlockSection();
         /** Per dump in {@link #dumps}: its deadlock report, whose threads are added once the whole dump is read. */
         private final List<DeadlockSection> sections = new ArrayList<>();
+        // signs of a cut-off dump: the thread count of "Threads class SMR info", the "JNI global refs" trailer
+        private int smrLength = -1;
+        private boolean jniTrailer;
+        /** Per dump in {@link #dumps}: how it ended, to tell whether it was cut off. */
+        private final List<Ends> ends = new ArrayList<>();
 
         private final int start;
         private final int end;
@@ -244,9 +249,62 @@ final class JstackTextParser {
             scan();
             List<ThreadDump> out = new ArrayList<>(dumps.size());
             for (int i = 0; i < dumps.size(); i++) {
-                out.add(withReported(withSkipped(dumps.get(i), skipped.get(i)[0], skipped.get(i)[1]), sections.get(i), 0));
+                ThreadDump d = withSkipped(dumps.get(i), skipped.get(i)[0], skipped.get(i)[1]);
+                out.add(withReported(checkedForCut(d, ends.get(i)), sections.get(i), 0));
             }
             return out;
+        }
+
+        /**
+         * How a dump ended: the Java thread count its "Threads class SMR info" header gives (-1 without one, before
+         * JDK 10), whether its "JNI global refs" trailer came, whether it ended inside a thread and in the middle of
+         * a line of it.
+         */
+        record Ends(int smrLength, boolean jniTrailer, boolean inThread, boolean midLine) {
+            /** The first half of a dump followed by its second half. */
+            Ends then(Ends second) {
+                return new Ends(smrLength >= 0 ? smrLength : second.smrLength, jniTrailer || second.jniTrailer,
+                        second.inThread, second.midLine);
+            }
+        }
+
+        /**
+         * The dump, marked as cut off if it shows it: fewer Java threads than its SMR header counts, a last thread
+         * that stops short (mid-line, before its state line, or before the "Locked ownable synchronizers" every
+         * other thread of a {@code -l} dump has), no "JNI global refs" trailer where the JDK prints one (those with
+         * the SMR header, JDK 10+). Dumps of older JDKs, and hand-made fragments without a JDK 9+ header, are
+         * checked for the SMR count only (they have none).
+         */
+        static ThreadDump checkedForCut(ThreadDump d, Ends e) {
+            List<DumpedThread> ts = d.threads();
+            if (ts.isEmpty()) return d;
+            int java = 0;
+            boolean ownablesListed = false;
+            DumpedThread lastJava = null;
+            for (DumpedThread t : ts) {
+                if (t.virtual() || t.id().isEmpty()) continue;
+                java++;
+                lastJava = t;
+                if (t.ownableSynchronizers() != null) ownablesListed = true;
+            }
+            boolean modern = e.smrLength() >= 0 || java > 0;
+            List<String> why = new ArrayList<>();
+            if (e.smrLength() > java) {
+                why.add("its header (\"Threads class SMR info\") counts " + e.smrLength() + " Java threads, "
+                        + java + " are in the input");
+            }
+            DumpedThread last = ts.get(ts.size() - 1);
+            if (modern && e.inThread()) {
+                if (e.midLine()) {
+                    why.add("the input stops in the middle of a line of the last thread, \"" + last.name() + "\"");
+                } else if (last == lastJava && last.state() == ThreadState.UNKNOWN) {
+                    why.add("the last thread, \"" + last.name() + "\", stops before its java.lang.Thread.State line");
+                } else if (last == lastJava && ownablesListed && last.ownableSynchronizers() == null) {
+                    why.add("the last thread, \"" + last.name() + "\", stops before its \"Locked ownable synchronizers\"");
+                }
+            }
+            if (e.smrLength() >= 0 && !e.jniTrailer()) why.add("no \"JNI global refs\" line ends its thread list");
+            return why.isEmpty() ? d : d.withCutOff(String.join("; ", why));
         }
 
         private static ThreadDump withReported(ThreadDump d, DeadlockSection report, int lineBase) {
@@ -268,7 +326,7 @@ final class JstackTextParser {
             }
             if (threads.size() == before && cycles.isEmpty()) return d;
             return new ThreadDump(d.source(), d.format(), d.time(), d.processId(), d.jvmVersion(), threads, cycles, warnings,
-                    d.facts());
+                    d.facts(), d.cutOff());
         }
 
         void scan() {
@@ -282,7 +340,7 @@ final class JstackTextParser {
                 if (!frameLine(from, eol)) line(stripCr(text.substring(from, eol)), lineNo);
                 from = eol + 1;
             }
-            finishDump();
+            finishDump(true);
             linesRead = lineNo;
         }
 
@@ -295,8 +353,8 @@ final class JstackTextParser {
             List<ThreadDump> out = new ArrayList<>(first.dumps.size() + second.dumps.size());
             int na = first.dumps.size();
             for (int i = 0; i < na - 1; i++) {
-                out.add(withReported(withSkipped(first.dumps.get(i), first.skipped.get(i)[0], first.skipped.get(i)[1]),
-                        first.sections.get(i), 0));
+                ThreadDump d = withSkipped(first.dumps.get(i), first.skipped.get(i)[0], first.skipped.get(i)[1]);
+                out.add(withReported(checkedForCut(d, first.ends.get(i)), first.sections.get(i), 0));
             }
             for (int i = 0; i < second.dumps.size(); i++) {
                 ThreadDump d = shifted(second.dumps.get(i), base);
@@ -319,7 +377,9 @@ final class JstackTextParser {
                         ? new DeadlockSection[] {first.sections.get(na - 1), second.sections.get(0)}
                         : new DeadlockSection[] {second.sections.get(i)};
                 int[] bases = merged ? new int[] {0, base} : new int[] {base};
-                out.add(withReported(withSkipped(d, count, firstSkipped), reports, bases));
+                Ends e = second.ends.get(i);
+                if (merged) e = first.ends.get(na - 1).then(e);
+                out.add(withReported(checkedForCut(withSkipped(d, count, firstSkipped), e), reports, bases));
             }
             return out;
         }
@@ -372,6 +432,15 @@ final class JstackTextParser {
             }
             if (c0 == 'J' && raw.startsWith("JNI global ref")) {
                 endThread();
+                jniTrailer = true;
+                return;
+            }
+            if (c0 == '_' && raw.startsWith("_java_thread_list=")) {
+                // "_java_thread_list=0x00007fafdc002970, length=25, elements={": the JVM's count of its Java threads
+                int at = raw.indexOf("length=");
+                int to = at;
+                if (at > 0) for (to = at + 7; to < raw.length() && Character.isDigit(raw.charAt(to)); to++) { }
+                if (at > 0 && to > at + 7 && to - at < 17) smrLength = Integer.parseInt(raw.substring(at + 7, to));
                 return;
             }
             if (c0 >= '0' && c0 <= '9') {
@@ -406,13 +475,23 @@ final class JstackTextParser {
         }
 
         private void finishDump() {
+            finishDump(false);
+        }
+
+        /** @param atEnd the input ends here (else the next "Full thread dump" begins) */
+        private void finishDump(boolean atEnd) {
+            boolean inThread = thread != null;
             endThread();
             section.end();
             if (!threads.isEmpty() || !section.cycles().isEmpty()) {
                 dumps.add(new ThreadDump(source, DumpFormat.JSTACK, time, "", jvmVersion, threads, List.of(), warnings));
                 skipped.add(new int[] {skippedLines, firstSkippedLine});
                 sections.add(section);
+                boolean unterminated = atEnd && end > start && text.charAt(end - 1) != '\n';
+                ends.add(new Ends(smrLength, jniTrailer, inThread, inThread && unterminated));
             }
+            smrLength = -1;
+            jniTrailer = false;
             section = new DeadlockSection();
             threads = new ArrayList<>();
             warnings = new ArrayList<>();
