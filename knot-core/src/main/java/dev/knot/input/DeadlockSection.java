@@ -227,6 +227,17 @@ final class DeadlockSection {
         cycle = null;
     }
 
+    /**
+     * The first entry that stops short (a name without its wait, or a wait without "which is held by"): every entry the
+     * JVM prints has both, so the report was cut there. Null when every entry is whole.
+     */
+    String cutEntry() {
+        for (Entry e : entries.values()) {
+            if (e.kind == null || e.kind != Kind.OTHER && e.heldBy == null) return e.name;
+        }
+        return null;
+    }
+
     /** The reports' threads as name cycles (what {@code ThreadDump.jdkDeadlocks} holds). */
     List<List<String>> cycles() {
         return cycles;
@@ -245,8 +256,11 @@ final class DeadlockSection {
         for (Entry e : entries.values()) {
             if (e.heldBy != null && e.object != null) holds.computeIfAbsent(e.heldBy, k -> new ArrayList<>()).add(e);
         }
-        List<String> names = new ArrayList<>(entries.keySet());
-        for (String h : holds.keySet()) if (!entries.containsKey(h)) names.add(h);
+        // an entry counts only with the wait it states (a name line alone, or a wait the layout does not have, is not
+        // evidence); its holder with it
+        List<String> names = new ArrayList<>();
+        for (Entry e : entries.values()) if (e.object != null) names.add(e.name);
+        for (String h : holds.keySet()) if (!names.contains(h)) names.add(h);
         List<DumpedThread> out = new ArrayList<>();
         int withStacks = 0;
         for (String name : names) {

@@ -79,8 +79,10 @@ final class JcmdTextParser {
             String line;
             // 0: expecting pid, 1: expecting time, 2: expecting version, 3: threads
             int preamble = 0;
+            boolean lastBlank = false;
             while ((line = lines.next()) != null) {
                 String s = line.strip();
+                lastBlank = s.isEmpty();
                 if (s.isEmpty()) {
                     endThread();
                     continue;
@@ -125,7 +127,16 @@ final class JcmdTextParser {
                 }
                 skip(lines.number(), s);
             }
+            // ThreadDumper ends every thread with a blank line: an input that does not end with one was cut
+            String cutIn = thread != null ? thread.name : null;
+            int before = dumps.size();
             endDump();
+            if (!lastBlank && dumps.size() > before) {
+                ThreadDump last = dumps.remove(dumps.size() - 1);
+                dumps.add(last.withCutOff(cutIn != null
+                        ? "the last thread, \"" + cutIn + "\", is not followed by the blank line that ends every thread of this format"
+                        : "the input does not end with the blank line that ends every thread of this format"));
+            }
             return dumps;
         }
 

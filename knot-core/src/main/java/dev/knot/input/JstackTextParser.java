@@ -260,11 +260,11 @@ final class JstackTextParser {
          * JDK 10), whether its "JNI global refs" trailer came, whether it ended inside a thread and in the middle of
          * a line of it.
          */
-        record Ends(int smrLength, boolean jniTrailer, boolean inThread, boolean midLine) {
+        record Ends(int smrLength, boolean jniTrailer, boolean inThread, boolean midLine, boolean cutHeader) {
             /** The first half of a dump followed by its second half. */
             Ends then(Ends second) {
                 return new Ends(smrLength >= 0 ? smrLength : second.smrLength, jniTrailer || second.jniTrailer,
-                        second.inThread, second.midLine);
+                        second.inThread, second.midLine, second.cutHeader);
             }
         }
 
@@ -290,20 +290,26 @@ final class JstackTextParser {
             boolean modern = e.smrLength() >= 0 || java > 0;
             List<String> why = new ArrayList<>();
             if (e.smrLength() > java) {
-                why.add("its header (\"Threads class SMR info\") counts " + e.smrLength() + " Java threads, "
+                why.add("the thread list's header (\"Threads class SMR info\") counts " + e.smrLength() + " Java threads, "
                         + java + " are in the input");
             }
             DumpedThread last = ts.get(ts.size() - 1);
-            if (modern && e.inThread()) {
+            if (e.cutHeader()) why.add("the input stops inside the header line of a thread after \"" + last.name() + "\"");
+            if (e.inThread()) {
                 if (e.midLine()) {
                     why.add("the input stops in the middle of a line of the last thread, \"" + last.name() + "\"");
-                } else if (last == lastJava && last.state() == ThreadState.UNKNOWN) {
+                } else if (modern && last == lastJava && last.state() == ThreadState.UNKNOWN) {
                     why.add("the last thread, \"" + last.name() + "\", stops before its java.lang.Thread.State line");
-                } else if (last == lastJava && ownablesListed && last.ownableSynchronizers() == null) {
+                } else if (modern && last == lastJava && ownablesListed && last.ownableSynchronizers() == null) {
                     why.add("the last thread, \"" + last.name() + "\", stops before its \"Locked ownable synchronizers\"");
                 }
             }
-            if (e.smrLength() >= 0 && !e.jniTrailer()) why.add("no \"JNI global refs\" line ends its thread list");
+            if (e.inThread() && why.isEmpty() && (last.state() != ThreadState.UNKNOWN || !last.frames().isEmpty())) {
+                // any layout: the JVM prints a trailer, a heap summary or its deadlock report after the threads (or
+                // ends with its VM threads, which have no state and no stack)
+                why.add("the input ends inside the thread \"" + last.name() + "\", with nothing after the thread list");
+            }
+            if (e.smrLength() >= 0 && !e.jniTrailer()) why.add("no \"JNI global refs\" line ends the thread list");
             return why.isEmpty() ? d : d.withCutOff(String.join("; ", why));
         }
 
@@ -320,13 +326,20 @@ final class JstackTextParser {
             List<String> warnings = new ArrayList<>(d.warnings());
             List<List<String>> cycles = new ArrayList<>();
             int before = threads.size();
+            String cut = null;
             for (int i = 0; i < reports.length; i++) {
                 threads.addAll(reports[i].threadsNotIn(threads, warnings, lineBases[i]));
                 cycles.addAll(reports[i].cycles());
+                if (cut == null) cut = reports[i].cutEntry();
             }
             if (threads.size() == before && cycles.isEmpty()) return d;
-            return new ThreadDump(d.source(), d.format(), d.time(), d.processId(), d.jvmVersion(), threads, cycles, warnings,
-                    d.facts(), d.cutOff());
+            ThreadDump out = new ThreadDump(d.source(), d.format(), d.time(), d.processId(), d.jvmVersion(), threads, cycles,
+                    warnings, d.facts(), d.cutOff());
+            // a report cut inside an entry matters where its threads are the evidence
+            if (cut != null && threads.size() > before) {
+                out = out.withCutOff("the JVM's deadlock report stops inside the entry of \"" + cut + "\"");
+            }
+            return out;
         }
 
         void scan() {
@@ -487,8 +500,12 @@ final class JstackTextParser {
                 dumps.add(new ThreadDump(source, DumpFormat.JSTACK, time, "", jvmVersion, threads, List.of(), warnings));
                 skipped.add(new int[] {skippedLines, firstSkippedLine});
                 sections.add(section);
-                boolean unterminated = atEnd && end > start && text.charAt(end - 1) != '\n';
-                ends.add(new Ends(smrLength, jniTrailer, inThread, inThread && unterminated));
+                char lastChar = end > start ? text.charAt(end - 1) : '\n';
+                boolean unterminated = atEnd && lastChar != '\n' && lastChar != '\r';
+                int lineStart = text.lastIndexOf('\n', end - 1) + 1;
+                boolean cutHeader = unterminated && lineStart >= start && lineStart < end && text.charAt(lineStart) == '"'
+                        && !isThreadHeader(text.substring(lineStart, end));
+                ends.add(new Ends(smrLength, jniTrailer, inThread, inThread && unterminated, cutHeader));
             }
             smrLength = -1;
             jniTrailer = false;

@@ -127,8 +127,10 @@ final class ThreadInfoTextParser {
         List<ThreadDump> run(String text) {
             ParseSupport.Lines lines = new ParseSupport.Lines(text);
             String line;
+            boolean lastBlank = false;
             while ((line = lines.next()) != null) {
                 String s = line.strip();
+                lastBlank = s.isEmpty();
                 Kind k = headerKind(line);
                 if (k != null) {
                     startThread(line, k, lines.number());
@@ -156,7 +158,15 @@ final class ThreadInfoTextParser {
                 if (thread == null) continue; // log noise between dumps
                 threadLine(s, lines.number());
             }
+            // every layout ends a thread with a blank line: an input that stops inside one was cut there
+            String cutIn = thread != null && !lastBlank ? thread.name : null;
+            int before = dumps.size();
             endDump();
+            if (cutIn != null && dumps.size() > before) {
+                ThreadDump last = dumps.remove(dumps.size() - 1);
+                dumps.add(last.withCutOff("the last thread, \"" + cutIn + "\", is not followed by the blank line that"
+                        + " ends every thread"));
+            }
             return dumps;
         }
 
@@ -380,6 +390,40 @@ final class ThreadInfoTextParser {
             };
         }
 
+        /**
+         * A waiter's header or state line names its lock's owner ({@code owned by "rl-2" Id=31}, {@code owned by: rl-2});
+         * ThreadMXBean lists every platform thread, so an owner that is not among the threads was cut off (or is a
+         * virtual thread, which it never lists). The first such, as a sentence, or null.
+         */
+        private static String missingOwner(List<DumpedThread> built) {
+            Set<String> names = new HashSet<>();
+            for (DumpedThread t : built) names.add(t.name());
+            for (DumpedThread t : built) {
+                List<String> texts = new ArrayList<>();
+                texts.add(t.headerLine());
+                for (StackFrame f : t.frames()) {
+                    for (LockLine l : f.locks()) texts.add(l.text());
+                }
+                for (String text : texts) {
+                    String owner = ownerNamed(text);
+                    if (owner != null && !names.contains(owner)) {
+                        return "\"" + t.name() + "\" waits for a lock owned by \"" + owner + "\", which is not in the input"
+                                + " (cut off, or a virtual thread, which ThreadInfo does not list)";
+                    }
+                }
+            }
+            return null;
+        }
+
+        /** {@code … owned by "x" Id=13} (ThreadInfo.toString) or {@code … owned by "x" t@13} (actuator text). */
+        private static String ownerNamed(String text) {
+            int at = text.indexOf(" owned by \"");
+            if (at < 0) return null;
+            int from = at + " owned by \"".length();
+            int to = Math.max(text.lastIndexOf("\" Id="), text.lastIndexOf("\" t@"));
+            return to > from ? text.substring(from, to) : null;
+        }
+
         private void endDump() {
             endThread();
             if (!threads.isEmpty()) {
@@ -394,8 +438,10 @@ final class ThreadInfoTextParser {
                             + "their outer frames are missing");
                 }
                 if (skipped > MAX_WARNINGS) warnings.add((skipped - MAX_WARNINGS) + " more lines skipped");
-                dumps.add(new ThreadDump(source, DumpFormat.THREADINFO_TEXT, time, "", jvmVersion, built, List.of(),
-                        warnings));
+                ThreadDump d = new ThreadDump(source, DumpFormat.THREADINFO_TEXT, time, "", jvmVersion, built, List.of(),
+                        warnings);
+                String missing = missingOwner(built);
+                dumps.add(missing == null ? d : d.withCutOff(missing));
                 time = null;
                 jvmVersion = "";
             }

@@ -53,9 +53,10 @@ public record ThreadDump(String source, DumpFormat format, Instant time, String 
     /** The same dump, said to be cut off for {@code why}, with a warning saying so and what it means. */
     public ThreadDump withCutOff(String why) {
         List<String> w = new java.util.ArrayList<>(warnings);
-        w.add("the dump looks cut off: " + why + "; threads (and the locks they hold) may be missing, so no lock"
-                + " is called orphaned: its owner may be in the missing part");
-        return new ThreadDump(source, format, time, processId, jvmVersion, threads, jdkDeadlocks, w, facts, why);
+        w.add(why + "; the dump looks cut off: threads (and the locks they hold) may be missing, so no lock is called"
+                + " orphaned (its owner may be in the missing part)");
+        return new ThreadDump(source, format, time, processId, jvmVersion, threads, jdkDeadlocks, w, facts,
+                cutOff.isEmpty() ? why : cutOff + "; " + why);
     }
 
     /** True when the input listed lock owners of j.u.c locks (jstack -l, jcmd Thread.print -l, live snapshot). */
