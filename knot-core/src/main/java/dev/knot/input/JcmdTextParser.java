@@ -82,7 +82,7 @@ final class JcmdTextParser {
             boolean lastBlank = false;
             while ((line = lines.next()) != null) {
                 String s = line.strip();
-                lastBlank = s.isEmpty();
+                lastBlank = line.isEmpty(); // a cut can leave the spaces that indent a frame
                 if (s.isEmpty()) {
                     endThread();
                     continue;

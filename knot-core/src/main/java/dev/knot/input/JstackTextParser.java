@@ -298,7 +298,10 @@ final class JstackTextParser {
             if (e.inThread()) {
                 if (e.midLine()) {
                     why.add("the input stops in the middle of a line of the last thread, \"" + last.name() + "\"");
-                } else if (modern && last == lastJava && last.state() == ThreadState.UNKNOWN) {
+                } else if (last.state() == ThreadState.UNKNOWN && (modern && last == lastJava
+                        || last.headerLine().strip().endsWith("]"))) {
+                    // a Java thread: "#12" (JDK 9+), or the stack address "[0x…]" that ends a Java thread's header in
+                    // every layout (VM threads have neither, and the JVM prints them after the Java threads)
                     why.add("the last thread, \"" + last.name() + "\", stops before its java.lang.Thread.State line");
                 } else if (modern && last == lastJava && ownablesListed && last.ownableSynchronizers() == null) {
                     why.add("the last thread, \"" + last.name() + "\", stops before its \"Locked ownable synchronizers\"");

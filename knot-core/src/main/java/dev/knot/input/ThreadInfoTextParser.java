@@ -130,7 +130,7 @@ final class ThreadInfoTextParser {
             boolean lastBlank = false;
             while ((line = lines.next()) != null) {
                 String s = line.strip();
-                lastBlank = s.isEmpty();
+                lastBlank = line.isEmpty(); // a cut can leave the spaces that indent a frame
                 Kind k = headerKind(line);
                 if (k != null) {
                     startThread(line, k, lines.number());

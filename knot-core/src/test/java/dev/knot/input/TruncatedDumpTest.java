@@ -76,6 +76,69 @@ class TruncatedDumpTest {
         assertTrue(analysed > 50, "" + analysed);
     }
 
+    /**
+     * Layouts without a thread count: jstack of JDK 6 and 8 (every Java thread has a state or a stack, and the JVM
+     * prints its VM threads and a trailer after them), jcmd Thread.dump_to_file text and ThreadInfo text (each
+     * thread ends with a blank line). Every cut inside the Java threads is noticed, except one that falls exactly
+     * after a thread's closing blank line in the layouts that print nothing after their threads: nothing in the
+     * text tells such a cut from the end (the jcmd text layout has no count, no trailer and no owners).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"wild/urlthread.log", "wild/java8dump.log", "jdk/jdk25-thread-dump-to-file.txt",
+            "jdk/tizoo-jdk25-thread-dump-to-file.txt", "jdk/tizoo-jdk25-threadinfo-tostring.txt",
+            "jdk/tizoo-jdk17-actuator.txt", "jdk/tizoo-jdk25-actuator.txt"})
+    void cutsOfLayoutsWithoutACountAreNoticed(String file) throws Exception {
+        String whole = new String(TestDumps.bytes(file), StandardCharsets.UTF_8);
+        assertFalse(readOne(file, whole).mayBeCutOff(), file);
+        boolean hotspot = file.startsWith("wild/");
+        int firstThread = whole.indexOf(hotspot ? "\n\"" : "\n\n") + 1;
+        int endOfJavaThreads = hotspot ? whole.indexOf("\n\"VM Thread\"") : whole.length() - 1;
+        List<String> missed = new ArrayList<>();
+        int checked = 0;
+        for (int i = whole.indexOf('\n', firstThread + 1) + 1; i > 0 && i < endOfJavaThreads; i = whole.indexOf('\n', i) + 1) {
+            int eol = whole.indexOf('\n', i);
+            for (int cut : new int[] {i, i + Math.max(1, (eol - i) / 2)}) {
+                if (cut >= endOfJavaThreads) continue;
+                String text = whole.substring(0, cut);
+                boolean afterBlankLine = text.endsWith("\n\n") || text.endsWith("\n\r\n");
+                if (!hotspot && afterBlankLine) continue;
+                ThreadDump d;
+                try {
+                    d = DumpReader.read(file, new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8))).get(0);
+                } catch (UnreadableInputException e) {
+                    continue;
+                }
+                checked++;
+                if (!d.mayBeCutOff()) missed.add(cut + ": ..." + text.substring(Math.max(0, text.length() - 50)).replace("\n", "\\n"));
+            }
+        }
+        assertTrue(checked > 50, "" + checked);
+        assertEquals(List.of(), missed, file + ": cuts not noticed");
+    }
+
+    @Test
+    void aThreadInfoWaiterNamingAMissingOwnerMarksTheDumpCut() throws Exception {
+        // "rl-1" waits for the lock "owned by "rl-2"": drop rl-2 (whole, at a blank line) and the owner is known missing
+        String whole = new String(TestDumps.bytes("jdk/tizoo-jdk25-threadinfo-tostring.txt"), StandardCharsets.UTF_8);
+        int rl2 = whole.indexOf("\n\"rl-2\" ") + 1;
+        String text = whole.substring(0, rl2) + whole.substring(whole.indexOf("\n\n", rl2) + 2);
+        ThreadDump d = readOne("ti", text);
+        assertTrue(d.cutOff().contains("waits for a lock owned by \"rl-2\", which is not in the input"), d.cutOff());
+        List<String> found = kinds(Analyzer.analyze(List.of(d)));
+        assertTrue(found.stream().noneMatch(k -> k.startsWith("orphaned-lock")), found.toString());
+    }
+
+    @Test
+    void aDeadlockReportCutInsideAnEntryIsCutOff() throws Exception {
+        String report = new String(TestDumps.bytes("pasted/traccar-1428.txt"), StandardCharsets.UTF_8);
+        // cut after "New I/O worker #7"'s wait, before its "which is held by"
+        String text = report.substring(0, report.indexOf("  which is held by \"Hashed wheel timer #1\""));
+        ThreadDump d = readOne("t", text);
+        assertTrue(d.cutOff().contains("the JVM's deadlock report stops inside the entry of \"New I/O worker #7\""), d.cutOff());
+        List<String> found = kinds(Analyzer.analyze(List.of(d)));
+        assertTrue(found.stream().noneMatch(k -> k.startsWith("orphaned-lock")), found.toString());
+    }
+
     @Test
     void theCutOwnerIsNotCalledAnOrphan() throws Exception {
         // A-mon-1 waits for the monitor A-mon-2 holds; cut A-mon-2 off right after its state line, before "- locked"
