@@ -307,9 +307,12 @@ final class JstackTextParser {
                     why.add("the last thread, \"" + last.name() + "\", stops before its \"Locked ownable synchronizers\"");
                 }
             }
-            if (e.inThread() && why.isEmpty() && (last.state() != ThreadState.UNKNOWN || !last.frames().isEmpty())) {
-                // any layout: the JVM prints a trailer, a heap summary or its deadlock report after the threads (or
-                // ends with its VM threads, which have no state and no stack)
+            // Before JDK 9 (a "Full thread dump" version without "+": 1.6.0_03-b05, 25.91-b14) no header counts the
+            // threads; the JVM prints its VM threads (no state, no stack) and a trailer after the Java threads, so an
+            // input that ends inside a Java thread was cut. JDK 10+ dumps have the count (above) instead; hand-made
+            // snippets of their layout end where their author stopped.
+            boolean beforeJdk9 = !d.jvmVersion().isEmpty() && d.jvmVersion().indexOf('+') < 0;
+            if (beforeJdk9 && e.inThread() && why.isEmpty() && (last.state() != ThreadState.UNKNOWN || !last.frames().isEmpty())) {
                 why.add("the input ends inside the thread \"" + last.name() + "\", with nothing after the thread list");
             }
             if (e.smrLength() >= 0 && !e.jniTrailer()) why.add("no \"JNI global refs\" line ends the thread list");
