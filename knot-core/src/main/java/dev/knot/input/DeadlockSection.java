@@ -62,6 +62,8 @@ final class DeadlockSection {
         ObjectRef object;
         String waitText = "";
         String heldBy;
+        /** "which is held by UNKNOWN_owner_addr=…": the JVM could not find the owner among its threads. */
+        boolean ownerUnknown;
 
         Entry(String name, String nameLine, int line) {
             this.name = name;
@@ -175,6 +177,7 @@ final class DeadlockSection {
             int q1 = rest.indexOf('"');
             int q2 = rest.lastIndexOf('"');
             if (q1 == 0 && q2 > 0) entry.heldBy = rest.substring(1, q2);
+            else if (rest.startsWith("UNKNOWN_owner_addr") || rest.startsWith("non-Java thread")) entry.ownerUnknown = true;
             if (!entry.waitText.isEmpty() && !entry.waitText.equals(s)) entry.waitText = entry.waitText + " " + s;
             known = true;
         }
@@ -233,7 +236,7 @@ final class DeadlockSection {
      */
     String cutEntry() {
         for (Entry e : entries.values()) {
-            if (e.kind == null || e.kind != Kind.OTHER && e.heldBy == null) return e.name;
+            if (e.kind == null || e.kind != Kind.OTHER && e.heldBy == null && !e.ownerUnknown) return e.name;
         }
         return null;
     }

@@ -154,6 +154,25 @@ class PastedFragmentsTest {
         assertTrue(r.findings().stream().noneMatch(f -> f.kind().jsonName().equals("deadlock")), outcome(r).toString());
     }
 
+    @Test
+    void anOwnerTheJvmCouldNotFindIsNoCutAndNoCycle() throws Exception {
+        // HotSpot prints "UNKNOWN_owner_addr=…" when the owner of a monitor is not among its threads
+        String text = """
+                Found one Java-level deadlock:
+                =============================
+                "worker-1":
+                  waiting to lock monitor 0x00007f1c3c003f08 (object 0x000000071a8b2c40, a java.lang.Object),
+                  which is held by UNKNOWN_owner_addr=0x00007f1c50012345
+
+                Found 1 deadlock.
+                """;
+        ThreadDump d = DumpReader.read("u", new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8))).get(0);
+        assertEquals(List.of("worker-1"), d.threads().stream().map(DumpedThread::name).toList());
+        assertFalse(d.mayBeCutOff(), d.cutOff());
+        assertEquals(List.of("WAITING_TO_LOCK 0x000000071a8b2c40"), locks(thread(d, "worker-1")));
+        assertTrue(outcome(Analyzer.analyze(List.of(d))).stream().noneMatch(o -> o.startsWith("deadlock")));
+    }
+
     private static DumpedThread thread(ThreadDump d, String name) {
         return d.threads().stream().filter(t -> t.name().equals(name)).findFirst()
                 .orElseThrow(() -> new AssertionError("no thread " + name));
