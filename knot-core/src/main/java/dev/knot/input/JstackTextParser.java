@@ -457,9 +457,10 @@ final class JstackTextParser {
             if (c0 == '_' && raw.startsWith("_java_thread_list=")) {
                 // "_java_thread_list=0x00007fafdc002970, length=25, elements={": the JVM's count of its Java threads
                 int at = raw.indexOf("length=");
-                int to = at;
-                if (at > 0) for (to = at + 7; to < raw.length() && Character.isDigit(raw.charAt(to)); to++) { }
-                if (at > 0 && to > at + 7 && to - at < 17) smrLength = Integer.parseInt(raw.substring(at + 7, to));
+                if (at < 0) return;
+                int to = at + 7;
+                while (to < raw.length() && Character.isDigit(raw.charAt(to))) to++;
+                if (to > at + 7 && to - at < 17) smrLength = Integer.parseInt(raw.substring(at + 7, to)); // < 10 digits
                 return;
             }
             if (c0 >= '0' && c0 <= '9') {
