@@ -57,8 +57,8 @@ final class ActuatorJsonParser {
         } catch (JsonProcessingException e) {
             String problem = JcmdJsonParser.describe(e);
             if (current != null && !current.isEmpty()) {
-                warnings.add(problem + ": read " + current.size() + " complete threads, the rest of the dump is missing");
-                dumps.add(dump(source, current, warnings));
+                dumps.add(dump(source, current, warnings).withCutOff(problem + ": read " + current.size()
+                        + " complete threads, the rest of the document is missing"));
             }
             if (dumps.isEmpty()) throw new UnreadableInputException(source, problem);
         } catch (IOException e) {

@@ -125,7 +125,16 @@ public final class DumpReader {
             if (!withThreads.isEmpty()) return withThreads;
         }
         if (firstError != null) throw firstError;
-        throw new UnreadableInputException(source, "no thread dump found (" + EXPECTED + "); saw " + detection.seen());
+        if (detection.formats().isEmpty() || detection.formats().contains(DumpFormat.JSTACK)) {
+            int header = text.indexOf("Full thread dump");
+            if (header >= 0 && header < (16 << 20)) {
+                // jstack's own header with no thread after it
+                throw new UnreadableInputException(source, "not a thread dump: \"" + ParseSupport.oneLine(
+                        text.substring(header, Math.min(text.length(), text.indexOf('\n', header) < 0 ? text.length()
+                                : text.indexOf('\n', header))), 80) + "\" but no thread after it (cut off before its first thread?)");
+            }
+        }
+        throw new UnreadableInputException(source, "not a thread dump: " + detection.seen() + " (" + EXPECTED + ")");
     }
 
     private static final int HEAD_BYTES = 64 << 10;
@@ -204,7 +213,7 @@ public final class DumpReader {
         List<String> w = new ArrayList<>(extra);
         w.addAll(d.warnings());
         return new ThreadDump(d.source(), d.format(), d.time(), d.processId(), d.jvmVersion(), d.threads(),
-                d.jdkDeadlocks(), w, d.facts());
+                d.jdkDeadlocks(), w, d.facts(), d.cutOff());
     }
 
     /**

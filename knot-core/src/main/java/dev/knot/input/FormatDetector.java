@@ -74,14 +74,18 @@ final class FormatDetector {
         counts.sort(Comparator.comparingInt((Count k) -> -k.n).thenComparingInt(k -> k.rank));
         List<DumpFormat> formats = new ArrayList<>();
         for (Count k : counts) formats.add(k.format);
-        // The jstack parser knows its own headers best (old and non-HotSpot VMs): let it have a look too.
-        if (!formats.contains(DumpFormat.JSTACK) && JstackTextParser.looksLike(text)) formats.add(DumpFormat.JSTACK);
+        // The jstack parser knows its own headers best (old and non-HotSpot VMs): let it have a look too; it also
+        // reads the JVM's deadlock report alone, as people paste it.
+        if (!formats.contains(DumpFormat.JSTACK) && (JstackTextParser.looksLike(text) || text.contains(DeadlockSection.MARKER))) {
+            formats.add(DumpFormat.JSTACK);
+        }
 
         String seen;
         if (startsJson) {
             seen = "JSON without a \"threadDump\" or \"threads\" field";
         } else {
-            seen = (sniffed.length() < text.length() ? "more than " : "") + lineCount + (lineCount == 1 ? " line" : " lines") + " of text without a thread header, starting \""
+            seen = "no thread header in " + (sniffed.length() < text.length() ? "more than " : "") + lineCount
+                    + (lineCount == 1 ? " line" : " lines") + " of text, starting \""
                     + ParseSupport.oneLine(firstLine == null ? "" : firstLine, 60) + "\"";
         }
         return new Detection(formats, 0, seen);
@@ -89,10 +93,7 @@ final class FormatDetector {
 
     /** {@code "name" #12 … prio=5 … tid=0x… nid=0x…}, also VM threads and old/other VMs without {@code #id}. */
     static boolean looksLikeHotSpotHeader(String line) {
-        int close = line.indexOf("\" ", 1);
-        if (close < 0) return false;
-        return line.indexOf(" nid=", close) > 0 || line.indexOf(" tid=", close) > 0
-                || line.indexOf(" prio=", close) > 0 || line.startsWith("#", close + 2);
+        return JstackTextParser.isThreadHeader(line);
     }
 
     private static int firstNonBlank(String text) {

@@ -73,9 +73,8 @@ final class JcmdJsonParser {
         if (current != null) {
             current.finishContainer();
             if (!current.threads.isEmpty()) {
-                current.warnings.add(problem + ": read " + current.threads.size()
-                        + " complete threads, the rest of the dump is missing");
-                dumps.add(current.build(source));
+                dumps.add(current.build(source).withCutOff(problem + ": read " + current.threads.size()
+                        + " complete threads, the rest of the document is missing"));
             }
         }
         if (dumps.isEmpty()) throw new UnreadableInputException(source, problem);
@@ -257,7 +256,10 @@ final class JcmdJsonParser {
         final List<String> warnings = new ArrayList<>();
 
         void finishContainer() {
-            for (RawThread t : pending) threads.add(toBuilder(t, containerName, warnings));
+            for (RawThread t : pending) {
+                // an object with neither a thread id nor a name is not a thread of this layout
+                if (t.tid != null || t.name != null) threads.add(toBuilder(t, containerName, warnings));
+            }
             pending.clear();
         }
 

@@ -32,7 +32,19 @@ final class JcmdTextParser {
         if (line.length() < 4 || line.charAt(0) != '#') return false;
         int i = 1;
         while (i < line.length() && Character.isDigit(line.charAt(i))) i++;
-        return i > 1 && i + 1 < line.length() && line.charAt(i) == ' ' && line.charAt(i + 1) == '"';
+        if (!(i > 1 && i + 1 < line.length() && line.charAt(i) == ' ' && line.charAt(i + 1) == '"')) return false;
+        // after the name only what ThreadDumper prints: "virtual" (JDK 21+), the state and a time stamp (JDK 25)
+        int close = line.lastIndexOf('"');
+        if (close <= i + 1) return false;
+        String rest = line.substring(close + 1).strip();
+        if (rest.isEmpty()) return true;
+        String[] words = rest.split(" +");
+        int w = 0;
+        if (words[w].equals("virtual") && ++w == words.length) return true;
+        if (ThreadState.parse(words[w]) == ThreadState.UNKNOWN || !words[w].equals(words[w].toUpperCase(java.util.Locale.ROOT))) {
+            return false;
+        }
+        return ++w == words.length || w + 1 == words.length && Character.isDigit(words[w].charAt(0));
     }
 
     static List<ThreadDump> parse(String source, String text) {
@@ -50,6 +62,8 @@ final class JcmdTextParser {
         private final List<DumpedThread> threads = new ArrayList<>();
         private final List<String> warnings = new ArrayList<>();
         private int skipped;
+        /** Something in this dump besides "#id "name"" lines is of the layout. */
+        private boolean credible;
 
         // current thread
         private DumpedThread.Builder thread;
@@ -65,8 +79,10 @@ final class JcmdTextParser {
             String line;
             // 0: expecting pid, 1: expecting time, 2: expecting version, 3: threads
             int preamble = 0;
+            boolean lastBlank = false;
             while ((line = lines.next()) != null) {
                 String s = line.strip();
+                lastBlank = line.isEmpty(); // a cut can leave the spaces that indent a frame
                 if (s.isEmpty()) {
                     endThread();
                     continue;
@@ -111,7 +127,16 @@ final class JcmdTextParser {
                 }
                 skip(lines.number(), s);
             }
+            // ThreadDumper ends every thread with a blank line: an input that does not end with one was cut
+            String cutIn = thread != null ? thread.name : null;
+            int before = dumps.size();
             endDump();
+            if (!lastBlank && dumps.size() > before) {
+                ThreadDump last = dumps.remove(dumps.size() - 1);
+                dumps.add(last.withCutOff(cutIn != null
+                        ? "the last thread, \"" + cutIn + "\", is not followed by the blank line that ends every thread of this format"
+                        : "the input does not end with the blank line that ends every thread of this format"));
+            }
             return dumps;
         }
 
@@ -157,12 +182,14 @@ final class JcmdTextParser {
             JcmdJsonParser.inferRelock(thread.state, frameTexts, frameLocks);
             for (int i = 0; i < frameTexts.size(); i++) {
                 StackFrame f = TextGrammar.frame(frameTexts.get(i), frameLocks.get(i));
+                if (f != null) credible = true;
                 if (f == null) {
                     warn("unreadable frame of \"" + thread.name + "\": " + ParseSupport.oneLine(frameTexts.get(i), 80));
                     f = ParseSupport.unreadableFrame(frameTexts.get(i), frameLocks.get(i));
                 }
                 thread.frames.add(f);
             }
+            if (thread.state != ThreadState.UNKNOWN) credible = true;
             threads.add(thread.build());
             thread = null;
             frameTexts.clear();
@@ -171,7 +198,9 @@ final class JcmdTextParser {
 
         private void endDump() {
             endThread();
-            if (!threads.isEmpty()) {
+            // A bare "#12 "name"" line is a header only among the rest of the layout: the preamble's time stamp, a
+            // thread state (JDK 25), or a readable frame. Alone it is text that happens to look like one.
+            if (!threads.isEmpty() && (credible || time != null)) {
                 if (skipped > MAX_WARNINGS) warnings.add((skipped - MAX_WARNINGS) + " more lines skipped");
                 dumps.add(new ThreadDump(source, DumpFormat.JCMD_TEXT, time, pid, version, threads, List.of(), warnings));
             }
@@ -181,6 +210,7 @@ final class JcmdTextParser {
             threads.clear();
             warnings.clear();
             skipped = 0;
+            credible = false;
         }
 
         private void skip(int number, String s) {

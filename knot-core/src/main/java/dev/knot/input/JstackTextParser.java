@@ -28,17 +28,17 @@ final class JstackTextParser {
     private JstackTextParser() {
     }
 
-    /** True if the text contains at least one HotSpot thread header line. */
+    /**
+     * True if the text contains at least one HotSpot thread header line, anywhere: a dump can follow megabytes of
+     * application log. Only lines that start with a quote are looked at closely.
+     */
     static boolean looksLike(String text) {
         int from = 0;
         int n = text.length();
-        int checked = 0;
-        while (from < n && checked < 200_000) {
+        while (from < n) {
             int eol = text.indexOf('\n', from);
             if (eol < 0) eol = n;
-            String line = text.substring(from, Math.min(eol, from + 400));
-            if (isThreadHeader(stripCr(line))) return true;
-            checked++;
+            if (text.charAt(from) == '"' && isThreadHeader(stripCr(text.substring(from, Math.min(eol, from + 400))))) return true;
             from = eol + 1;
         }
         return false;
@@ -128,14 +128,59 @@ final class JstackTextParser {
 
     // ---------------------------------------------------------------------------------------------
 
-    /** {@code "name" #12 daemon prio=5 ...} or a VM thread {@code "VM Thread" os_prio=0 ... nid=...}. */
+    /**
+     * {@code "name" #12 daemon prio=5 ...} or a VM thread {@code "VM Thread" os_prio=0 ... nid=...}: a quoted name
+     * followed by at least two of the HotSpot header's own tokens, each well formed ({@code #12}, {@code prio=5},
+     * {@code os_prio=0}, {@code tid=0x…}, {@code nid=0x…} or {@code nid=7459}). Every HotSpot layout from JDK 5 to 25
+     * prints three or more of them; a line of prose or random text that happens to start with a quote does not.
+     */
     static boolean isThreadHeader(String line) {
         if (line.isEmpty() || line.charAt(0) != '"') return false;
         int close = line.lastIndexOf('"');
         if (close <= 0 || close + 1 >= line.length() || line.charAt(close + 1) != ' ') return false;
-        String rest = line.substring(close + 1);
-        return rest.contains(" prio=") || rest.contains(" nid=") || rest.startsWith(" #")
-                || rest.contains(" tid=");
+        return headerTokens(line, close + 1) >= 2;
+    }
+
+    /** How many distinct well-formed HotSpot header tokens {@code line} has from {@code from} on. */
+    static int headerTokens(String line, int from) {
+        int seen = 0; // bits: 1 #id, 2 prio, 4 os_prio, 8 tid, 16 nid
+        int n = line.length();
+        int p = from;
+        boolean first = true;
+        while (p < n) {
+            while (p < n && line.charAt(p) == ' ') p++;
+            int q = p;
+            while (q < n && line.charAt(q) != ' ') q++;
+            if (q == p) break;
+            if (first && line.charAt(p) == '#' && digits(line, p + 1, q)) seen |= 1;
+            else if (line.startsWith("prio=", p) && digits(line, p + 5, q)) seen |= 2;
+            else if (line.startsWith("os_prio=", p) && digits(line, p + 8 + (p + 8 < q && line.charAt(p + 8) == '-' ? 1 : 0), q)) seen |= 4;
+            else if (line.startsWith("tid=", p) && hexNumber(line, p + 4, q)) seen |= 8;
+            else if (line.startsWith("nid=", p) && (hexNumber(line, p + 4, q))) seen |= 16;
+            first = false;
+            p = q;
+        }
+        return Integer.bitCount(seen);
+    }
+
+    private static boolean digits(String s, int from, int to) {
+        if (from >= to) return false;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') return false;
+        }
+        return true;
+    }
+
+    /** {@code 0x7f1c}, {@code 7f1c} or {@code 7459}. */
+    private static boolean hexNumber(String s, int from, int to) {
+        if (to - from > 2 && s.charAt(from) == '0' && (s.charAt(from + 1) == 'x' || s.charAt(from + 1) == 'X')) from += 2;
+        if (from >= to) return false;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F')) return false;
+        }
+        return true;
     }
 
     private static String stripCr(String s) {
@@ -149,7 +194,6 @@ final class JstackTextParser {
         private final List<ThreadDump> dumps = new ArrayList<>();
         // current dump
         private List<DumpedThread> threads = new ArrayList<>();
-        private List<List<String>> jdkDeadlocks = new ArrayList<>();
         private List<String> warnings = new ArrayList<>();
         private Instant time;
         private String jvmVersion = "";
@@ -166,9 +210,15 @@ final class JstackTextParser {
         private DumpedThread.Builder mounted;     // virtual thread mounted on the current carrier
         private int skippedLines;
         private int firstSkippedLine = -1;
-        // deadlock section
-        private boolean inDeadlockSection;
-        private List<String> deadlockCycle;
+        // the JVM's deadlock report of the current dump
+        private DeadlockSection section = new DeadlockSection();
+        /** Per dump in {@link #dumps}: its deadlock report, whose threads are added once the whole dump is read. */
+        private final List<DeadlockSection> sections = new ArrayList<>();
+        // signs of a cut-off dump: the thread count of "Threads class SMR info", the "JNI global refs" trailer
+        private int smrLength = -1;
+        private boolean jniTrailer;
+        /** Per dump in {@link #dumps}: how it ended, to tell whether it was cut off. */
+        private final List<Ends> ends = new ArrayList<>();
 
         private final int start;
         private final int end;
@@ -198,7 +248,103 @@ final class JstackTextParser {
         List<ThreadDump> run() {
             scan();
             List<ThreadDump> out = new ArrayList<>(dumps.size());
-            for (int i = 0; i < dumps.size(); i++) out.add(withSkipped(dumps.get(i), skipped.get(i)[0], skipped.get(i)[1]));
+            for (int i = 0; i < dumps.size(); i++) {
+                ThreadDump d = withSkipped(dumps.get(i), skipped.get(i)[0], skipped.get(i)[1]);
+                out.add(withReported(checkedForCut(d, ends.get(i)), sections.get(i), 0));
+            }
+            return out;
+        }
+
+        /**
+         * How a dump ended: the Java thread count its "Threads class SMR info" header gives (-1 without one, before
+         * JDK 10), whether its "JNI global refs" trailer came, whether it ended inside a thread and in the middle of
+         * a line of it.
+         */
+        record Ends(int smrLength, boolean jniTrailer, boolean inThread, boolean midLine, boolean cutHeader) {
+            /** The first half of a dump followed by its second half. */
+            Ends then(Ends second) {
+                return new Ends(smrLength >= 0 ? smrLength : second.smrLength, jniTrailer || second.jniTrailer,
+                        second.inThread, second.midLine, second.cutHeader);
+            }
+        }
+
+        /**
+         * The dump, marked as cut off if it shows it: fewer Java threads than its SMR header counts, a last thread
+         * that stops short (mid-line, before its state line, or before the "Locked ownable synchronizers" every
+         * other thread of a {@code -l} dump has), no "JNI global refs" trailer where the JDK prints one (those with
+         * the SMR header, JDK 10+). Dumps of older JDKs, and hand-made fragments without a JDK 9+ header, are
+         * checked for the SMR count only (they have none).
+         */
+        static ThreadDump checkedForCut(ThreadDump d, Ends e) {
+            List<DumpedThread> ts = d.threads();
+            if (ts.isEmpty()) return d;
+            int java = 0;
+            boolean ownablesListed = false;
+            DumpedThread lastJava = null;
+            for (DumpedThread t : ts) {
+                if (t.virtual() || t.id().isEmpty()) continue;
+                java++;
+                lastJava = t;
+                if (t.ownableSynchronizers() != null) ownablesListed = true;
+            }
+            boolean modern = e.smrLength() >= 0 || java > 0;
+            List<String> why = new ArrayList<>();
+            if (e.smrLength() > java) {
+                why.add("the thread list's header (\"Threads class SMR info\") counts " + e.smrLength() + " Java threads, "
+                        + java + " are in the input");
+            }
+            DumpedThread last = ts.get(ts.size() - 1);
+            if (e.cutHeader()) why.add("the input stops inside the header line of a thread after \"" + last.name() + "\"");
+            if (e.inThread()) {
+                if (e.midLine()) {
+                    why.add("the input stops in the middle of a line of the last thread, \"" + last.name() + "\"");
+                } else if (last.state() == ThreadState.UNKNOWN && (modern && last == lastJava
+                        || last.headerLine().strip().endsWith("]"))) {
+                    // a Java thread: "#12" (JDK 9+), or the stack address "[0x…]" that ends a Java thread's header in
+                    // every layout (VM threads have neither, and the JVM prints them after the Java threads)
+                    why.add("the last thread, \"" + last.name() + "\", stops before its java.lang.Thread.State line");
+                } else if (modern && last == lastJava && ownablesListed && last.ownableSynchronizers() == null) {
+                    why.add("the last thread, \"" + last.name() + "\", stops before its \"Locked ownable synchronizers\"");
+                }
+            }
+            // Before JDK 9 (a "Full thread dump" version without "+": 1.6.0_03-b05, 25.91-b14) no header counts the
+            // threads; the JVM prints its VM threads (no state, no stack) and a trailer after the Java threads, so an
+            // input that ends inside a Java thread was cut. JDK 10+ dumps have the count (above) instead; hand-made
+            // snippets of their layout end where their author stopped.
+            boolean beforeJdk9 = !d.jvmVersion().isEmpty() && d.jvmVersion().indexOf('+') < 0;
+            if (beforeJdk9 && e.inThread() && why.isEmpty() && (last.state() != ThreadState.UNKNOWN || !last.frames().isEmpty())) {
+                why.add("the input ends inside the thread \"" + last.name() + "\", with nothing after the thread list");
+            }
+            if (e.smrLength() >= 0 && !e.jniTrailer()) why.add("no \"JNI global refs\" line ends the thread list");
+            return why.isEmpty() ? d : d.withCutOff(String.join("; ", why));
+        }
+
+        private static ThreadDump withReported(ThreadDump d, DeadlockSection report, int lineBase) {
+            return withReported(d, new DeadlockSection[] {report}, new int[] {lineBase});
+        }
+
+        /**
+         * The dump with the threads its deadlock reports name and its thread list lacks (pasted fragments); the
+         * reports' line numbers are shifted by {@code lineBases} (the second half of a big input).
+         */
+        private static ThreadDump withReported(ThreadDump d, DeadlockSection[] reports, int[] lineBases) {
+            List<DumpedThread> threads = new ArrayList<>(d.threads());
+            List<String> warnings = new ArrayList<>(d.warnings());
+            List<List<String>> cycles = new ArrayList<>();
+            int before = threads.size();
+            String cut = null;
+            for (int i = 0; i < reports.length; i++) {
+                threads.addAll(reports[i].threadsNotIn(threads, warnings, lineBases[i]));
+                cycles.addAll(reports[i].cycles());
+                if (cut == null) cut = reports[i].cutEntry();
+            }
+            if (threads.size() == before && cycles.isEmpty()) return d;
+            ThreadDump out = new ThreadDump(d.source(), d.format(), d.time(), d.processId(), d.jvmVersion(), threads, cycles,
+                    warnings, d.facts(), d.cutOff());
+            // a report cut inside an entry matters where its threads are the evidence
+            if (cut != null && threads.size() > before) {
+                out = out.withCutOff("the JVM's deadlock report stops inside the entry of \"" + cut + "\"");
+            }
             return out;
         }
 
@@ -213,7 +359,7 @@ final class JstackTextParser {
                 if (!frameLine(from, eol)) line(stripCr(text.substring(from, eol)), lineNo);
                 from = eol + 1;
             }
-            finishDump();
+            finishDump(true);
             linesRead = lineNo;
         }
 
@@ -225,7 +371,10 @@ final class JstackTextParser {
             int base = first.linesRead;
             List<ThreadDump> out = new ArrayList<>(first.dumps.size() + second.dumps.size());
             int na = first.dumps.size();
-            for (int i = 0; i < na - 1; i++) out.add(withSkipped(first.dumps.get(i), first.skipped.get(i)[0], first.skipped.get(i)[1]));
+            for (int i = 0; i < na - 1; i++) {
+                ThreadDump d = withSkipped(first.dumps.get(i), first.skipped.get(i)[0], first.skipped.get(i)[1]);
+                out.add(withReported(checkedForCut(d, first.ends.get(i)), first.sections.get(i), 0));
+            }
             for (int i = 0; i < second.dumps.size(); i++) {
                 ThreadDump d = shifted(second.dumps.get(i), base);
                 int count = second.skipped.get(i)[0];
@@ -236,15 +385,20 @@ final class JstackTextParser {
                     List<DumpedThread> threads = new ArrayList<>(a.threads().size() + d.threads().size());
                     threads.addAll(a.threads());
                     threads.addAll(d.threads());
-                    List<List<String>> deadlocks = new ArrayList<>(a.jdkDeadlocks());
-                    deadlocks.addAll(d.jdkDeadlocks());
                     List<String> warnings = new ArrayList<>(a.warnings());
                     warnings.addAll(d.warnings());
-                    d = new ThreadDump(a.source(), DumpFormat.JSTACK, a.time(), a.processId(), a.jvmVersion(), threads, deadlocks, warnings);
+                    d = new ThreadDump(a.source(), DumpFormat.JSTACK, a.time(), a.processId(), a.jvmVersion(), threads, List.of(), warnings);
                     if (sa[0] > 0) firstSkipped = sa[1];
                     count += sa[0];
                 }
-                out.add(withSkipped(d, count, firstSkipped));
+                boolean merged = i == 0 && na > 0;
+                DeadlockSection[] reports = merged
+                        ? new DeadlockSection[] {first.sections.get(na - 1), second.sections.get(0)}
+                        : new DeadlockSection[] {second.sections.get(i)};
+                int[] bases = merged ? new int[] {0, base} : new int[] {base};
+                Ends e = second.ends.get(i);
+                if (merged) e = first.ends.get(na - 1).then(e);
+                out.add(withReported(checkedForCut(withSkipped(d, count, firstSkipped), e), reports, bases));
             }
             return out;
         }
@@ -276,39 +430,37 @@ final class JstackTextParser {
                 return;
             }
             char c0 = raw.charAt(0);
-            if (c0 == '"') {
-                if (isThreadHeader(raw)) {
-                    inDeadlockSection = false;
-                    header(raw, lineNo);
-                    return;
-                }
-                if (inDeadlockSection && raw.endsWith("\":")) {
-                    // "A-mon-1": in the deadlock section
-                    if (deadlockCycle != null) deadlockCycle.add(raw.substring(1, raw.length() - 2));
-                    return;
-                }
+            if (c0 == '"' && isThreadHeader(raw)) {
+                section.end();
+                header(raw, lineNo);
+                return;
             }
             if (c0 == 'F' && raw.startsWith("Full thread dump")) {
                 startDump(raw);
                 return;
             }
-            if (c0 == 'F' && raw.startsWith("Found one Java-level deadlock")) {
+            if (raw.indexOf('J') >= 0 && DeadlockSection.opens(raw)) {
+                // also indented, or after a prefix: "<pre>Found one …", a log line's time stamp
                 endThread();
-                inDeadlockSection = true;
-                deadlockCycle = new ArrayList<>();
+                section.begin();
                 return;
             }
-            if (c0 == 'J' && raw.startsWith("Java stack information for the threads listed above")) {
-                if (deadlockCycle != null && !deadlockCycle.isEmpty()) jdkDeadlocks.add(List.copyOf(deadlockCycle));
-                deadlockCycle = null;
+            if (section.isOpen()) {
+                section.line(raw, lineNo);   // what is not part of it (markdown, log lines) is passed over
                 return;
             }
             if (c0 == 'J' && raw.startsWith("JNI global ref")) {
                 endThread();
+                jniTrailer = true;
                 return;
             }
-            if (c0 == 'F' && raw.startsWith("Found ") && raw.endsWith("deadlocks.")) {
-                inDeadlockSection = false;
+            if (c0 == '_' && raw.startsWith("_java_thread_list=")) {
+                // "_java_thread_list=0x00007fafdc002970, length=25, elements={": the JVM's count of its Java threads
+                int at = raw.indexOf("length=");
+                if (at < 0) return;
+                int to = at + 7;
+                while (to < raw.length() && Character.isDigit(raw.charAt(to))) to++;
+                if (to > at + 7 && to - at < 17) smrLength = Integer.parseInt(raw.substring(at + 7, to)); // < 10 digits
                 return;
             }
             if (c0 >= '0' && c0 <= '9') {
@@ -318,7 +470,6 @@ final class JstackTextParser {
                     return;
                 }
             }
-            if (inDeadlockSection) return;
             if (thread == null) return;       // text between threads: heap summaries, histograms, log lines
             threadLine(raw, lineNo);
         }
@@ -344,18 +495,29 @@ final class JstackTextParser {
         }
 
         private void finishDump() {
+            finishDump(false);
+        }
+
+        /** @param atEnd the input ends here (else the next "Full thread dump" begins) */
+        private void finishDump(boolean atEnd) {
+            boolean inThread = thread != null;
             endThread();
-            if (inDeadlockSection && deadlockCycle != null && !deadlockCycle.isEmpty()) {
-                jdkDeadlocks.add(List.copyOf(deadlockCycle));
-            }
-            inDeadlockSection = false;
-            deadlockCycle = null;
-            if (!threads.isEmpty()) {
-                dumps.add(new ThreadDump(source, DumpFormat.JSTACK, time, "", jvmVersion, threads, jdkDeadlocks, warnings));
+            section.end();
+            if (!threads.isEmpty() || !section.cycles().isEmpty()) {
+                dumps.add(new ThreadDump(source, DumpFormat.JSTACK, time, "", jvmVersion, threads, List.of(), warnings));
                 skipped.add(new int[] {skippedLines, firstSkippedLine});
+                sections.add(section);
+                char lastChar = end > start ? text.charAt(end - 1) : '\n';
+                boolean unterminated = atEnd && lastChar != '\n' && lastChar != '\r';
+                int lineStart = text.lastIndexOf('\n', end - 1) + 1;
+                boolean cutHeader = unterminated && lineStart >= start && lineStart < end && text.charAt(lineStart) == '"'
+                        && !isThreadHeader(text.substring(lineStart, end));
+                ends.add(new Ends(smrLength, jniTrailer, inThread, inThread && unterminated, cutHeader));
             }
+            smrLength = -1;
+            jniTrailer = false;
+            section = new DeadlockSection();
             threads = new ArrayList<>();
-            jdkDeadlocks = new ArrayList<>();
             warnings = new ArrayList<>();
             time = null;
             jvmVersion = "";
@@ -532,7 +694,7 @@ final class JstackTextParser {
          * @return false if the line is not a frame line of the current thread (the general path handles it)
          */
         private boolean frameLine(int from, int eol) {
-            if (thread == null || inDeadlockSection || from >= eol) return false;
+            if (thread == null || section.isOpen() || from >= eol) return false;
             if (ascii != null) return frameLineAscii(from, eol);
             char c0 = text.charAt(from);
             if (c0 != '\t' && c0 != ' ') return false;

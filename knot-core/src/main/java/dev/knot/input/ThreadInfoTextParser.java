@@ -39,12 +39,35 @@ final class ThreadInfoTextParser {
     /** The header kind of this line, or null. Cheap enough to run on every line of a large input. */
     static Kind headerKind(String line) {
         if (line.isEmpty() || line.charAt(0) != '"') return null;
-        if (line.contains("\" - Thread t@")) return Kind.THREAD_AT;
+        int at = line.indexOf("\" - Thread t@");
+        if (at > 0) return digitsFollow(line, at + "\" - Thread t@".length()) ? Kind.THREAD_AT : null;
         if (nameEnd(line) < 0) return null;
         if (line.contains(" tid=") || line.contains(" nid=")) return null; // HotSpot header
-        if (line.contains(" Id=")) return Kind.TO_STRING;
-        if (line.contains(" id=") && line.contains(" in ")) return Kind.JCONSOLE;
+        // a header only with its id and a thread state where ThreadInfo prints them: "x" [daemon] [prio=5] Id=12 WAITING
+        int id = line.indexOf(" Id=");
+        if (id > 0) return idThenState(line, id + 4, "") ? Kind.TO_STRING : null;
+        int jc = line.indexOf(" id=");
+        if (jc > 0) return idThenState(line, jc + 4, "in ") ? Kind.JCONSOLE : null;
         return null;
+    }
+
+    private static boolean digitsFollow(String line, int from) {
+        int i = from;
+        while (i < line.length() && Character.isDigit(line.charAt(i))) i++;
+        return i > from && (i == line.length() || line.charAt(i) == ' ');
+    }
+
+    /** {@code 12 WAITING…} (or {@code 12 in WAITING…} with {@code word} "in "): a thread id, then a Thread.State name. */
+    private static boolean idThenState(String line, int from, String word) {
+        int i = from;
+        while (i < line.length() && Character.isDigit(line.charAt(i))) i++;
+        if (i == from || i >= line.length() || line.charAt(i) != ' ') return false;
+        i++;
+        if (!line.startsWith(word, i)) return false;
+        i += word.length();
+        int j = i;
+        while (j < line.length() && (Character.isUpperCase(line.charAt(j)) || line.charAt(j) == '_')) j++;
+        return ThreadState.parse(line.substring(i, j)) != ThreadState.UNKNOWN;
     }
 
     /** Index of the quote closing the thread name, found by what follows it. */
@@ -104,8 +127,10 @@ final class ThreadInfoTextParser {
         List<ThreadDump> run(String text) {
             ParseSupport.Lines lines = new ParseSupport.Lines(text);
             String line;
+            boolean lastBlank = false;
             while ((line = lines.next()) != null) {
                 String s = line.strip();
+                lastBlank = line.isEmpty(); // a cut can leave the spaces that indent a frame
                 Kind k = headerKind(line);
                 if (k != null) {
                     startThread(line, k, lines.number());
@@ -133,7 +158,15 @@ final class ThreadInfoTextParser {
                 if (thread == null) continue; // log noise between dumps
                 threadLine(s, lines.number());
             }
+            // every layout ends a thread with a blank line: an input that stops inside one was cut there
+            String cutIn = thread != null && !lastBlank ? thread.name : null;
+            int before = dumps.size();
             endDump();
+            if (cutIn != null && dumps.size() > before) {
+                ThreadDump last = dumps.remove(dumps.size() - 1);
+                dumps.add(last.withCutOff("the last thread, \"" + cutIn + "\", is not followed by the blank line that"
+                        + " ends every thread"));
+            }
             return dumps;
         }
 
@@ -357,6 +390,40 @@ final class ThreadInfoTextParser {
             };
         }
 
+        /**
+         * A waiter's header or state line names its lock's owner ({@code owned by "rl-2" Id=31}, {@code owned by: rl-2});
+         * ThreadMXBean lists every platform thread, so an owner that is not among the threads was cut off (or is a
+         * virtual thread, which it never lists). The first such, as a sentence, or null.
+         */
+        private static String missingOwner(List<DumpedThread> built) {
+            Set<String> names = new HashSet<>();
+            for (DumpedThread t : built) names.add(t.name());
+            for (DumpedThread t : built) {
+                List<String> texts = new ArrayList<>();
+                texts.add(t.headerLine());
+                for (StackFrame f : t.frames()) {
+                    for (LockLine l : f.locks()) texts.add(l.text());
+                }
+                for (String text : texts) {
+                    String owner = ownerNamed(text);
+                    if (owner != null && !names.contains(owner)) {
+                        return "\"" + t.name() + "\" waits for a lock owned by \"" + owner + "\", which is not in the input"
+                                + " (cut off, or a virtual thread, which ThreadInfo does not list)";
+                    }
+                }
+            }
+            return null;
+        }
+
+        /** {@code … owned by "x" Id=13} (ThreadInfo.toString) or {@code … owned by "x" t@13} (actuator text). */
+        private static String ownerNamed(String text) {
+            int at = text.indexOf(" owned by \"");
+            if (at < 0) return null;
+            int from = at + " owned by \"".length();
+            int to = Math.max(text.lastIndexOf("\" Id="), text.lastIndexOf("\" t@"));
+            return to > from ? text.substring(from, to) : null;
+        }
+
         private void endDump() {
             endThread();
             if (!threads.isEmpty()) {
@@ -371,8 +438,10 @@ final class ThreadInfoTextParser {
                             + "their outer frames are missing");
                 }
                 if (skipped > MAX_WARNINGS) warnings.add((skipped - MAX_WARNINGS) + " more lines skipped");
-                dumps.add(new ThreadDump(source, DumpFormat.THREADINFO_TEXT, time, "", jvmVersion, built, List.of(),
-                        warnings));
+                ThreadDump d = new ThreadDump(source, DumpFormat.THREADINFO_TEXT, time, "", jvmVersion, built, List.of(),
+                        warnings);
+                String missing = missingOwner(built);
+                dumps.add(missing == null ? d : d.withCutOff(missing));
                 time = null;
                 jvmVersion = "";
             }

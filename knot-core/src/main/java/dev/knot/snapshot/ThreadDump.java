@@ -15,17 +15,27 @@ import java.util.List;
  * @param jdkDeadlocks  the JVM's own "Found one Java-level deadlock" sections, as thread-name cycles
  * @param warnings      what was skipped or guessed while reading (partly readable input)
  * @param facts         what a live snapshot proved beyond the dump format (empty for dumps)
+ * @param cutOff        empty when the input looks complete; else what shows that it was cut off (the thread count
+ *                      of its header, a last thread cut short, a missing trailer, JSON ending early): threads, and
+ *                      the locks they hold, may be missing
  */
 public record ThreadDump(String source, DumpFormat format, Instant time, String processId, String jvmVersion,
                          List<DumpedThread> threads, List<List<String>> jdkDeadlocks, List<String> warnings,
-                         List<LiveFact> facts) {
+                         List<LiveFact> facts, String cutOff) {
 
     public ThreadDump(String source, DumpFormat format, Instant time, String processId, String jvmVersion,
                       List<DumpedThread> threads, List<List<String>> jdkDeadlocks, List<String> warnings) {
-        this(source, format, time, processId, jvmVersion, threads, jdkDeadlocks, warnings, List.of());
+        this(source, format, time, processId, jvmVersion, threads, jdkDeadlocks, warnings, List.of(), "");
+    }
+
+    public ThreadDump(String source, DumpFormat format, Instant time, String processId, String jvmVersion,
+                      List<DumpedThread> threads, List<List<String>> jdkDeadlocks, List<String> warnings,
+                      List<LiveFact> facts) {
+        this(source, format, time, processId, jvmVersion, threads, jdkDeadlocks, warnings, facts, "");
     }
 
     public ThreadDump {
+        cutOff = cutOff == null ? "" : cutOff;
         facts = facts == null ? List.of() : List.copyOf(facts);
         source = source == null ? "" : source;
         processId = processId == null ? "" : processId;
@@ -33,6 +43,20 @@ public record ThreadDump(String source, DumpFormat format, Instant time, String 
         threads = List.copyOf(threads);
         jdkDeadlocks = jdkDeadlocks == null ? List.of() : List.copyOf(jdkDeadlocks);
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
+    }
+
+    /** True when the input looks cut off ({@link #cutOff}): a lock's owner may be among the threads that are missing. */
+    public boolean mayBeCutOff() {
+        return !cutOff.isEmpty();
+    }
+
+    /** The same dump, said to be cut off for {@code why}, with a warning saying so and what it means. */
+    public ThreadDump withCutOff(String why) {
+        List<String> w = new java.util.ArrayList<>(warnings);
+        w.add(why + "; the dump looks cut off: threads (and the locks they hold) may be missing, so no lock is called"
+                + " orphaned (its owner may be in the missing part)");
+        return new ThreadDump(source, format, time, processId, jvmVersion, threads, jdkDeadlocks, w, facts,
+                cutOff.isEmpty() ? why : cutOff + "; " + why);
     }
 
     /** True when the input listed lock owners of j.u.c locks (jstack -l, jcmd Thread.print -l, live snapshot). */

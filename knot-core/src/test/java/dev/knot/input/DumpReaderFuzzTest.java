@@ -73,6 +73,52 @@ class DumpReaderFuzzTest {
                 "parsed " + counts[0] + ", refused " + counts[1] + " of " + total);
     }
 
+    /** Seeded text that is no dump (random printable lines, dump words in random order, a log) is refused; a dump in a log is read. */
+    @Test
+    void randomTextAndLogsAreRefusedAndADumpInALogIsRead() throws Exception {
+        Random rnd = new Random(SEED);
+        List<String> failures = new ArrayList<>();
+        List<Path> files = TestDumps.all();
+        for (int c = 0; c < 200; c++) {
+            byte[] input = switch (c % 3) {
+                case 0 -> NotADumpTest.randomPrintableLines(rnd, 1 + rnd.nextInt(64 << 10));
+                case 1 -> NotADumpTest.dumpWordSalad(rnd, 1 + rnd.nextInt(3000));
+                default -> NotADumpTest.applicationLog(rnd, 1 + rnd.nextInt(2000)).getBytes(StandardCharsets.UTF_8);
+            };
+            String source = "text#" + c;
+            try {
+                List<ThreadDump> dumps = DumpReader.read(source, new ByteArrayInputStream(input));
+                failures.add(source + ": read as " + dumps.size() + " dump(s), first threads "
+                        + dumps.get(0).threads().stream().limit(3).map(t -> t.name()).toList());
+            } catch (UnreadableInputException e) {
+                if (!e.getMessage().startsWith(source + ": not a thread dump")) failures.add(e.getMessage());
+            }
+        }
+        // a text dump between two stretches of log keeps all its threads
+        for (Path p : files) {
+            String name = p.getFileName().toString();
+            if (!name.contains("jstack") && !name.endsWith(".log") || name.contains("utf16")) continue;
+            byte[] whole = java.nio.file.Files.readAllBytes(p);
+            List<ThreadDump> alone = DumpReader.read(name, new ByteArrayInputStream(whole));
+            String log = NotADumpTest.applicationLog(rnd, 500);
+            byte[] inLog = concat(log.getBytes(StandardCharsets.UTF_8), whole, log.getBytes(StandardCharsets.UTF_8));
+            List<ThreadDump> read = DumpReader.read(name, new ByteArrayInputStream(inLog));
+            if (!names(read).equals(names(alone))) failures.add(name + ": in a log, other threads: " + names(read).size()
+                    + " instead of " + names(alone).size());
+        }
+        assertTrue(failures.isEmpty(), failures.size() + " failures:\n" + String.join("\n", failures));
+    }
+
+    private static List<String> names(List<ThreadDump> dumps) {
+        List<String> out = new ArrayList<>();
+        for (ThreadDump d : dumps) d.threads().forEach(t -> out.add(t.name()));
+        return out;
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        return Mutation.concat(parts);
+    }
+
     private static void check(String source, byte[] input, List<String> failures, int[] counts) {
         counts[2]++;
         try {

@@ -64,7 +64,18 @@ class DumpReaderTest {
             Map.entry("wild/test64bit.log", new Expect(DumpFormat.JSTACK, List.of(3))),
             Map.entry("wild/testwithhistogram.log", new Expect(DumpFormat.JSTACK, List.of(14))),
             Map.entry("wild/urlthread.log", new Expect(DumpFormat.JSTACK, List.of(70))),
-            Map.entry("wild/visualvmremote.log", new Expect(DumpFormat.THREADINFO_TEXT, List.of(119))));
+            Map.entry("wild/visualvmremote.log", new Expect(DumpFormat.THREADINFO_TEXT, List.of(119))),
+            // the JVM's deadlock report alone: the threads it names (PastedFragmentsTest)
+            Map.entry("pasted/aprof-3.txt", new Expect(DumpFormat.JSTACK, List.of(2))),
+            Map.entry("pasted/chronicle-network-93.txt", new Expect(DumpFormat.JSTACK, List.of(2))),
+            Map.entry("pasted/cosmic-194.txt", new Expect(DumpFormat.JSTACK, List.of(3))),
+            Map.entry("pasted/craftercms-7319.txt", new Expect(DumpFormat.JSTACK, List.of(2))),
+            Map.entry("pasted/dolphinscheduler-7448.txt", new Expect(DumpFormat.JSTACK, List.of(3))),
+            Map.entry("pasted/glowroot-264.txt", new Expect(DumpFormat.JSTACK, List.of(2))),
+            Map.entry("pasted/jajuk-847.txt", new Expect(DumpFormat.JSTACK, List.of(3))),
+            Map.entry("pasted/jdk17-report-without-stacks.txt", new Expect(DumpFormat.JSTACK, List.of(4))),
+            Map.entry("pasted/jdk25-report-with-stacks.txt", new Expect(DumpFormat.JSTACK, List.of(4))),
+            Map.entry("pasted/traccar-1428.txt", new Expect(DumpFormat.JSTACK, List.of(4))));
 
     @Test
     void everySampleIsReadInItsFormat() throws Exception {
@@ -175,11 +186,11 @@ class DumpReaderTest {
         assertMessage("r: not a thread dump (binary data)", () -> read("r", random));
         byte[] zipHeader = concat("PK\u0003\u0004".getBytes(StandardCharsets.ISO_8859_1), random);
         assertMessage("zip: not a thread dump (binary data)", () -> read("zip", zipHeader));
-        assertMessage("t: no thread dump found (expected jstack/jcmd text, jcmd JSON or Spring Boot actuator output); "
-                        + "saw 2 lines of text without a thread header, starting \"hello world\"",
+        assertMessage("t: not a thread dump: no thread header in 2 lines of text, starting \"hello world\" "
+                        + "(expected jstack/jcmd text, jcmd JSON or Spring Boot actuator output)",
                 () -> read("t", "hello world\nsecond line\n".getBytes(StandardCharsets.UTF_8)));
-        assertMessage("j: no thread dump found (expected jstack/jcmd text, jcmd JSON or Spring Boot actuator output); "
-                        + "saw JSON without a \"threadDump\" or \"threads\" field",
+        assertMessage("j: not a thread dump: JSON without a \"threadDump\" or \"threads\" field "
+                        + "(expected jstack/jcmd text, jcmd JSON or Spring Boot actuator output)",
                 () -> read("j", "{\"foo\": [1, 2, 3]}".getBytes(StandardCharsets.UTF_8)));
         assertMessage("<input>: empty input", () -> DumpReader.read(null, new ByteArrayInputStream(new byte[0])));
         assertMessage("io: cannot read: disk on fire", () -> DumpReader.read("io", new InputStream() {

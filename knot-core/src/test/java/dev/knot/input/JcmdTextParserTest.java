@@ -123,6 +123,7 @@ class JcmdTextParserTest {
                     - waiting on the Class initialization monitor for Baz
                     - something new
                 this line is noise
+
                 """;
         List<ThreadDump> dumps = JcmdTextParser.parse("two", one + "\n" + second);
         assertEquals(2, dumps.size());
@@ -157,6 +158,7 @@ class JcmdTextParserTest {
                     at NoDotHere(Weird.java:1)
                     - locked <java.lang.Object@2>
                     at Main.main(Main.java:3)
+
                 """;
         ThreadDump d = JcmdTextParser.parse("u", text).get(0);
         DumpedThread t = d.threads().get(0);
