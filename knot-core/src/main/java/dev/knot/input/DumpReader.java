@@ -134,6 +134,10 @@ public final class DumpReader {
                                 : text.indexOf('\n', header))), 80) + "\" but no thread after it (cut off before its first thread?)");
             }
         }
+        if (text.contains("J9VMThread:") || text.contains("1XMTHDINFO") || text.contains("0SECTION       THREADS")) {
+            throw new UnreadableInputException(source, "an OpenJ9 javacore, which Knot does not read (yet): take the dump"
+                    + " with a HotSpot JDK, or with OpenJ9's `jcmd <pid> Thread.print`");
+        }
         throw new UnreadableInputException(source, "not a thread dump: " + detection.seen() + " (" + EXPECTED + ")");
     }
 
