@@ -20,6 +20,12 @@ public final class TextRenderer {
 
     public void render(Report report, PrintWriter out) {
         List<ThreadDump> dumps = report.dumps();
+        if (dumps.isEmpty()) { // nothing could be read: say so, with the reasons
+            out.println(dim("Knot read no thread dump."));
+            for (String w : report.warnings()) out.println(yellow("warning: ") + w);
+            out.flush();
+            return;
+        }
         ThreadDump last = dumps.get(dumps.size() - 1);
         StringBuilder head = new StringBuilder("Knot analysed ");
         if (dumps.size() == 1) {
