@@ -40,7 +40,7 @@ public final class TrackedFacts implements LiveSnapshot.FactSource {
         return new Run(allThreads).facts();
     }
 
-    private static final class Run {
+    static final class Run {
         final List<Thread> all;
         final List<LiveFact> out = new ArrayList<>();
         final Fields fields = new Fields();
@@ -64,6 +64,7 @@ public final class TrackedFacts implements LiveSnapshot.FactSource {
             if (KnotTracker.semaphores) section("semaphores", this::semaphores);
             if (KnotTracker.futures) section("futures", this::futures);
             if (KnotTracker.queues) section("queues", this::queues);
+            if (KnotTracker.pools) section("object pools", () -> new PoolFacts(this).facts());
             if (fields.problem != null) state(LiveFact.JVM, "tracking: " + fields.problem);
             return out;
         }
