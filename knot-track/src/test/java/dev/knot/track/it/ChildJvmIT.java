@@ -66,7 +66,7 @@ class ChildJvmIT {
         assertEquals(0, r.exit(), r.toString());
         assertEquals(List.of(), r.agentLines(), r.toString());
         assertTrue(r.out().contains("holdings=1 count=1"), r.toString());
-        assertTrue(r.out().contains("active=semaphores,queues,futures,failures"), r.toString());
+        assertTrue(r.out().contains("active=semaphores,queues,futures,failures,pools"), r.toString());
     }
 
     @Test
