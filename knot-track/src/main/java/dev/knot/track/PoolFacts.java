@@ -218,7 +218,7 @@ final class PoolFacts {
                 if (p.out >= 0 && (st == null || st != HIKARI_IN_USE)) p.stale++;
             }
         } else {
-            p.label = p.pool.getClass().getSimpleName() + " " + TrackedFacts.id(p.pool);
+            p.label = p.pool.getClass().getSimpleName() + "@" + Integer.toHexString(System.identityHashCode(p.pool));
             Object all = fields.get(p.pool, "allObjects");
             Object deque = fields.get(p.pool, "idleObjects");
             p.idle = fields.getInt(deque, "count", -1);
