@@ -25,7 +25,7 @@ import java.util.function.Consumer;
  * @param futures    track which thread waits on which CompletableFuture and which thread computes it
  * @param failures   record FutureTask/CompletableFuture failures whose outcome nobody read ({@link Failures})
  * @param pools      track which thread borrowed each object out of a commons-pool2 GenericObjectPool or a HikariCP pool
- * @param sites      record acquisition sites of permits
+ * @param sites      record acquisition sites of permits and borrow sites of pooled objects
  * @param failSelfTest simulate a self-test failure
  * @param startup    installed as the JVM starts (premain): then every semaphore's permits were all taken under
  *                   tracking, and holder sets can be complete; attached later (agentmain), they never are

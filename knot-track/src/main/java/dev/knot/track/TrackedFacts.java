@@ -26,6 +26,7 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>Threads waiting on a bounded queue's condition: {@code STATE} "producers …; consumers …", {@code RELEASES}
  *       for each consumer (waiting for space) or producer (waiting for an element), and {@code RELEASERS_COMPLETE}
  *       when tracking started with the JVM and no thread's ring of recent queues overflowed.</li>
+ *   <li>Object pools (commons-pool2, HikariCP) someone waits to borrow from: see {@link PoolFacts}.</li>
  * </ul>
  * Object ids are the ones the snapshot gives the object a thread parks on ({@code Class@hexIdentityHash}): the
  * semaphore's sync, the CompletableFuture$Signaller, the queue's condition. Reads fields only; never throws out of
