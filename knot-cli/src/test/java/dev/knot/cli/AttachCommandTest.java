@@ -196,6 +196,45 @@ class AttachCommandTest {
         assertEquals(0, f.path("missingEvidence").size(), r.out());
     }
 
+    /**
+     * Ex16 with pool tracking from start-up: the two renderers are the pool's only holders (tracked, complete), each
+     * waiting for a second object: a certain deadlock, the holders named with where they borrowed.
+     */
+    @Test
+    void trackedCommonsPoolHoldersMakeTheNestedBorrowACertainDeadlock() throws Exception {
+        long pid = startExample(dev.knot.examples.Ex16CommonsPoolNestedBorrow.class, javaHome(),
+                "-javaagent:" + LiveAttach.agentJar("test: ") + "=track=pools,track.sites=true");
+        Run r = knot("attach", "--format", "json", Long.toString(pid));
+        assertEquals(ExitCodes.HANG, r.exit(), r.err() + r.out());
+        JsonNode f = JSON.readTree(r.out()).at("/findings/0");
+        assertEquals("deadlock", f.path("kind").asText(), r.out());
+        assertEquals("certain", f.path("certainty").asText(), r.out());
+        assertEquals(Set.of("pdf-render-1", "pdf-render-2"), Set.copyOf(texts(f.path("threads"))), r.out());
+        String story = f.path("story").toString();
+        assertTrue(story.contains("holds 1 object of GenericObjectPool@") && story.contains(
+                "borrowed at dev.knot.examples.Ex16CommonsPoolNestedBorrow$Renderers.renderPage("), story);
+        assertEquals(0, f.path("missingEvidence").size(), r.out());
+    }
+
+    /**
+     * Ex17 with pool tracking: the facts name order-worker-1 as the only holder of the pool's only connection, but
+     * HikariCP's borrow is timed (an hour), and today's rules do not make a timed borrow a certain self-deadlock:
+     * the finding stays the likely starvation of all three, with the tracked pool state in its evidence.
+     */
+    @Test
+    void trackedHikariHolderIsInTheEvidenceOfTheStarvation() throws Exception {
+        long pid = startExample(dev.knot.examples.Ex17HikariNestedConnection.class, javaHome(),
+                "-javaagent:" + LiveAttach.agentJar("test: ") + "=track=pools,track.sites=true");
+        Run r = knot("attach", "--format", "json", Long.toString(pid));
+        assertEquals(ExitCodes.HANG, r.exit(), r.err() + r.out());
+        JsonNode f = JSON.readTree(r.out()).at("/findings/0");
+        assertEquals(Set.of("order-worker-1", "order-worker-2", "order-worker-3"), Set.copyOf(texts(f.path("threads"))),
+                r.out());
+        assertTrue(f.toString().contains("tracking: HikariCP pool orders-pool (")
+                && f.toString().contains("1 borrowed, 0 idle, maximum 1; 3 threads wait to borrow"), r.out());
+        assertEquals("starvation", f.path("kind").asText(), r.out());
+    }
+
     /** Hundreds of virtual threads parked behind one platform thread: the root blocker must be named. */
     @Test
     void attachNamesThePlatformThreadHundredsOfVirtualThreadsWaitFor() throws Exception {

@@ -38,7 +38,7 @@ final class Fields {
     }
 
     private Field find(Class<?> start, String name) {
-        String key = start.getName() + "#" + name;
+        String key = start.getName() + "@" + System.identityHashCode(start) + "#" + name; // one name, several loaders
         Field cached = cache.get(key);
         if (cached != null || missing.containsKey(key)) return cached;
         for (Class<?> c = start; c != null; c = c.getSuperclass()) {

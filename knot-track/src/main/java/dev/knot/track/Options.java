@@ -13,7 +13,7 @@ import java.util.function.Consumer;
 /**
  * What to track. Agent options (all optional):
  * <ul>
- *   <li>{@code track=semaphores,queues,futures,failures} (any subset), {@code track=all}, {@code track=none}, or
+ *   <li>{@code track=semaphores,queues,futures,failures,pools} (any subset), {@code track=all}, {@code track=none}, or
  *       {@code track=default} ({@link #DEFAULT_KINDS}: the kinds whose measured overhead is negligible);</li>
  *   <li>{@code track.sites=true}: also record where each permit was acquired (a short stack walk per acquire;
  *       see the README for its cost);</li>
@@ -24,20 +24,21 @@ import java.util.function.Consumer;
  * @param queues     track producers and consumers of ArrayBlockingQueue, LinkedBlockingQueue, LinkedBlockingDeque
  * @param futures    track which thread waits on which CompletableFuture and which thread computes it
  * @param failures   record FutureTask/CompletableFuture failures whose outcome nobody read ({@link Failures})
- * @param sites      record acquisition sites of permits
+ * @param pools      track which thread borrowed each object out of a commons-pool2 GenericObjectPool or a HikariCP pool
+ * @param sites      record acquisition sites of permits and borrow sites of pooled objects
  * @param failSelfTest simulate a self-test failure
  * @param startup    installed as the JVM starts (premain): then every semaphore's permits were all taken under
  *                   tracking, and holder sets can be complete; attached later (agentmain), they never are
  */
-public record Options(boolean semaphores, boolean queues, boolean futures, boolean failures, boolean sites, boolean failSelfTest,
-                      boolean startup) {
+public record Options(boolean semaphores, boolean queues, boolean futures, boolean failures, boolean pools, boolean sites,
+                      boolean failSelfTest, boolean startup) {
 
     /** The option keys this class reads; an agent passes these through and warns about others. */
     public static final Set<String> KEYS = Set.of(TRACK_OPTION, TRACK_SITES_OPTION, TRACK_SELFTEST_OPTION);
     /** Tracked when no {@code track} option is given: measured overhead within noise (README). */
     public static final Set<String> DEFAULT_KINDS = Set.of("futures", "failures");
     /** Every kind, in the order they are documented. */
-    public static final Set<String> ALL_KINDS = orderedSet("semaphores", "queues", "futures", "failures");
+    public static final Set<String> ALL_KINDS = orderedSet("semaphores", "queues", "futures", "failures", "pools");
 
     /** The defaults: {@link #DEFAULT_KINDS}, no sites. */
     public static Options defaults() {
@@ -46,13 +47,12 @@ public record Options(boolean semaphores, boolean queues, boolean futures, boole
 
     /** Nothing tracked. */
     public static Options none() {
-        return new Options(false, false, false, false, false, false, false);
+        return new Options(false, false, false, false, false, false, false, false);
     }
 
     public static Options of(Set<String> kinds, boolean sites) {
         return new Options(kinds.contains("semaphores"), kinds.contains("queues"), kinds.contains("futures"),
-                kinds.contains("failures"), sites, false,
-                false);
+                kinds.contains("failures"), kinds.contains("pools"), sites, false, false);
     }
 
     /** Reads the keys of {@link #KEYS} from parsed agent options; bad values get a warning and the default. */
@@ -72,8 +72,9 @@ public record Options(boolean semaphores, boolean queues, boolean futures, boole
                     case "queue", "queues" -> kinds.add("queues");
                     case "future", "futures" -> kinds.add("futures");
                     case "failure", "failures" -> kinds.add("failures");
+                    case "pool", "pools" -> kinds.add("pools");
                     default -> warn.accept("option " + TRACK_OPTION + ": ignoring unknown kind '" + raw.strip()
-                            + "' (expected semaphores, queues, futures, failures, all, none or default)");
+                            + "' (expected semaphores, queues, futures, failures, pools, all, none or default)");
                 }
             }
         }
@@ -84,7 +85,7 @@ public record Options(boolean semaphores, boolean queues, boolean futures, boole
             warn.accept("option " + TRACK_SELFTEST_OPTION + ": ignoring '" + selfTest + "' (only 'fail')");
         }
         Options o = of(kinds, sites);
-        return new Options(o.semaphores, o.queues, o.futures, o.failures, o.sites, fail, false);
+        return new Options(o.semaphores, o.queues, o.futures, o.failures, o.pools, o.sites, fail, false);
     }
 
     /** Parses {@code key=value,key=value} as the agent's command line gives it (a segment without = continues a value). */
@@ -107,11 +108,11 @@ public record Options(boolean semaphores, boolean queues, boolean futures, boole
 
     /** The same options, installed at JVM start (premain) or not (agentmain). */
     public Options atStartup(boolean atStartup) {
-        return new Options(semaphores, queues, futures, failures, sites, failSelfTest, atStartup);
+        return new Options(semaphores, queues, futures, failures, pools, sites, failSelfTest, atStartup);
     }
 
     public boolean any() {
-        return semaphores || queues || futures || failures;
+        return semaphores || queues || futures || failures || pools;
     }
 
     /** {@code semaphores,futures} or {@code none}. */
@@ -121,6 +122,7 @@ public record Options(boolean semaphores, boolean queues, boolean futures, boole
         if (queues) b.append(b.length() > 0 ? "," : "").append("queues");
         if (futures) b.append(b.length() > 0 ? "," : "").append("futures");
         if (failures) b.append(b.length() > 0 ? "," : "").append("failures");
+        if (pools) b.append(b.length() > 0 ? "," : "").append("pools");
         return b.length() == 0 ? "none" : b.toString();
     }
 

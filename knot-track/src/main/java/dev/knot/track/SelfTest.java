@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import dev.knot.track.boot.FailureLog;
+import dev.knot.track.boot.PoolLoans;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -50,6 +51,7 @@ final class SelfTest {
         if (o.queues()) queues();
         if (o.futures()) futures();
         if (o.failures()) failures();
+        if (o.pools()) pools();
         long errors = KnotTracker.errors() - errorsBefore;
         if (errors > 0) {
             throw new IllegalStateException("self-test: the tracker failed " + errors + " time(s): " + KnotTracker.firstError());
@@ -209,6 +211,37 @@ final class SelfTest {
             // observed
         }
         check(!FailureLog.pending(joined), "join did not observe");
+    }
+
+    /**
+     * The pool bookkeeping, through the hooks the pool classes call (those classes are the application's and are
+     * instrumented when it loads them: a class missing a method is left alone, see TrackTransformer.poolPlan).
+     */
+    private static void pools() throws Exception {
+        ThreadState me = KnotTracker.current();
+        Object pool = new Object();
+        Object object = new Object();
+        KnotTracker.poolCreated(pool);
+        check(PoolLoans.bornTracked(pool), "a pool's creation was not seen");
+        KnotTracker.poolBorrowed(object, pool);
+        KnotTracker.poolBorrowed(object, pool); // the hook of a delegating overload: the same loan
+        List<PoolLoans.Loan> loans = loansOf(pool);
+        check(loans.size() == 1 && loans.get(0).borrower() == me && loans.get(0).object() == object, "a borrow was not seen");
+        Thread other = new Thread(null, () -> KnotTracker.poolReturned(pool, object), "knot-track-selftest-returner", 0, false);
+        other.setDaemon(true);
+        other.start();
+        other.join(LIMIT_MS);
+        check(loansOf(pool).isEmpty(), "a return by another thread than the borrower was not seen");
+        KnotTracker.poolRemoved(pool, object); // the removal of an idle object
+        check(PoolLoans.confused(pool) == null, "removing an object that is not out was taken for a foreign return");
+        KnotTracker.poolReturned(pool, object);
+        check(PoolLoans.confused(pool) != null, "a return of an object that is not out was not seen");
+    }
+
+    private static List<PoolLoans.Loan> loansOf(Object pool) {
+        List<PoolLoans.Loan> out = new java.util.ArrayList<>();
+        for (PoolLoans.Loan l : PoolLoans.loans()) if (l.pool() == pool) out.add(l);
+        return out;
     }
 
     private static void check(boolean ok, String what) {

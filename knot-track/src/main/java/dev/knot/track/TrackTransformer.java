@@ -41,8 +41,23 @@ final class TrackTransformer implements ClassFileTransformer {
         /** entry observedAll(arg 0): allOf/anyOf */
         OBSERVES_ALL,
         /** every exit observed(this): the end of a wait, a pushed dependent */
-        OBSERVES_EXIT
+        OBSERVES_EXIT,
+        /** a pool's constructor, at its return: poolCreated(this) */
+        POOL_CREATED,
+        /** a borrow, at a normal return: poolBorrowed(the returned object, this) */
+        POOL_BORROW,
+        /** a return or invalidation, at entry: poolReturned(this, arg 1) */
+        POOL_RETURN,
+        /** a removal that may also take idle objects, at entry: poolRemoved(this, arg 1) */
+        POOL_REMOVE
     }
+
+    /** commons-pool2's pool (loaded by the application's class loader, like every library class here). */
+    static final String GOP = "org/apache/commons/pool2/impl/GenericObjectPool";
+    /** HikariCP's bag of connections: borrow, requite, remove. */
+    static final String BAG = "com/zaxxer/hikari/util/ConcurrentBag";
+    /** The library classes tracked with {@code track=pools}, as binary names. */
+    static final java.util.List<String> POOL_CLASSES = java.util.List.of(GOP.replace('/', '.'), BAG.replace('/', '.'));
 
     static final String SEMAPHORE = "java/util/concurrent/Semaphore";
     static final String ABQ = "java/util/concurrent/ArrayBlockingQueue";
@@ -62,10 +77,14 @@ final class TrackTransformer implements ClassFileTransformer {
     final Map<String, Set<String>> done = new ConcurrentHashMap<>();
     /** class → why it could not be transformed. */
     final Map<String, String> failures = new ConcurrentHashMap<>();
+    private final boolean pools;
+    /** Library classes ("name in loader"), each with "tracked" or why it was left as it was. */
+    final Map<String, String> libraries = new ConcurrentHashMap<>();
 
     TrackTransformer(String trackerInternalName, Options o) {
         this.tracker = trackerInternalName;
         this.plan = plan(o);
+        this.pools = o.pools();
     }
 
     /** The classes (internal names) this transformer changes. */
@@ -195,9 +214,106 @@ final class TrackTransformer implements ClassFileTransformer {
         p.computeIfAbsent(cls, k -> new LinkedHashMap<>()).computeIfAbsent(method, k -> new ArrayList<>()).add(h);
     }
 
+    /**
+     * The hooks of a pool class, by method (name + descriptor), chosen from the methods the class has; throws when
+     * a method a complete record needs is missing (then the class is left as it was: half the hooks would count
+     * borrows without their returns).
+     */
+    static Map<String, List<Hook>> poolPlan(String cls, Set<String> methods) {
+        Map<String, List<Hook>> m = new LinkedHashMap<>();
+        for (String md : methods) {
+            if (md.startsWith("<init>(")) add(m, md, Hook.POOL_CREATED);
+        }
+        if (cls.equals(GOP)) {
+            // borrowObject() and one of these delegate to the other: the same loan is recorded once
+            boolean borrow = false;
+            for (String md : new String[] {"borrowObject(Ljava/time/Duration;)" + O, "borrowObject(J)" + O}) {
+                if (methods.contains(md)) {
+                    add(m, md, Hook.POOL_BORROW);
+                    borrow = true;
+                }
+            }
+            require(borrow, cls, "borrowObject(Duration) or borrowObject(long)");
+            String ret = "returnObject(" + O + ")V";
+            require(methods.contains(ret), cls, "returnObject(Object)");
+            add(m, ret, Hook.POOL_RETURN);
+            // invalidateObject(T) delegates to invalidateObject(T, DestroyMode) where that exists: hook only the inner one
+            String inv2 = "invalidateObject(" + O + "Lorg/apache/commons/pool2/DestroyMode;)V";
+            String inv1 = "invalidateObject(" + O + ")V";
+            require(methods.contains(inv2) || methods.contains(inv1), cls, "invalidateObject(Object)");
+            add(m, methods.contains(inv2) ? inv2 : inv1, Hook.POOL_RETURN);
+        } else if (cls.equals(BAG)) {
+            String entry = "Lcom/zaxxer/hikari/util/ConcurrentBag$IConcurrentBagEntry;";
+            String borrow = "borrow(J" + TU + ")" + entry;
+            String requite = "requite(" + entry + ")V";
+            String remove = "remove(" + entry + ")Z";
+            require(methods.contains(borrow), cls, "borrow(long, TimeUnit)");
+            require(methods.contains(requite), cls, "requite(entry)");
+            require(methods.contains(remove), cls, "remove(entry)");
+            add(m, borrow, Hook.POOL_BORROW);
+            add(m, requite, Hook.POOL_RETURN);
+            add(m, remove, Hook.POOL_REMOVE);
+        } else {
+            throw new IllegalArgumentException("not a pool class: " + cls);
+        }
+        require(m.keySet().stream().anyMatch(k -> k.startsWith("<init>(")), cls, "a constructor");
+        return m;
+    }
+
+    private static void require(boolean ok, String cls, String what) {
+        if (!ok) throw new IllegalStateException(cls.replace('/', '.') + " has no method " + what + " (another version?)");
+    }
+
+    private static void add(Map<String, List<Hook>> m, String method, Hook h) {
+        m.computeIfAbsent(method, k -> new ArrayList<>()).add(h);
+    }
+
+    /** Methods (name + descriptor) of a class, non-abstract and non-native. */
+    static Set<String> methodsOf(byte[] bytes) {
+        Set<String> out = new LinkedHashSet<>();
+        new ClassReader(bytes).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String desc, String sig, String[] exceptions) {
+                if ((access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) == 0) out.add(name + desc);
+                return null;
+            }
+        }, ClassReader.SKIP_CODE);
+        return out;
+    }
+
+    /** A library class: never a JDK one, never throws; what happened goes to {@link #libraries}. */
+    private byte[] transformPool(ClassLoader loader, String className, byte[] bytes) {
+        String where = className.replace('/', '.') + " in " + loaderName(loader);
+        try {
+            if (alreadyHooked(bytes)) {
+                libraries.put(where, "already instrumented by another Knot tracker");
+                return null;
+            }
+            Map<String, List<Hook>> methods = poolPlan(className, methodsOf(bytes));
+            Set<String> hooked = ConcurrentHashMap.newKeySet();
+            byte[] out = instrument(bytes, className, methods, hooked);
+            if (!hooked.containsAll(methods.keySet())) throw new IllegalStateException("not every hook went in");
+            libraries.put(where, TRACKED);
+            return out;
+        } catch (Throwable t) {
+            libraries.put(where, Tracking.oneLine(t));
+            return null;
+        }
+    }
+
+    static final String TRACKED = "tracked";
+
+    static String loaderName(ClassLoader l) {
+        String n = l.getName();
+        return (n != null ? n : l.getClass().getName()) + "@" + Integer.toHexString(System.identityHashCode(l));
+    }
+
     @Override
     public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain pd, byte[] bytes) {
-        if (loader != null || className == null) return null;
+        if (className == null) return null;
+        if (loader != null) {
+            return pools && (className.equals(GOP) || className.equals(BAG)) ? transformPool(loader, className, bytes) : null;
+        }
         Map<String, List<Hook>> methods = plan.get(className);
         if (methods == null) return null;
         try {
@@ -302,6 +418,12 @@ final class TrackTransformer implements ClassFileTransformer {
                     super.visitVarInsn(Opcodes.ALOAD, 0);
                     super.visitMethodInsn(Opcodes.INVOKESTATIC, tracker, "observedAll", "([" + O + ")V", false);
                 }
+                case POOL_RETURN, POOL_REMOVE -> {
+                    super.visitVarInsn(Opcodes.ALOAD, 0);
+                    super.visitVarInsn(Opcodes.ALOAD, 1);
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, tracker, hook == Hook.POOL_RETURN ? "poolReturned" : "poolRemoved",
+                            "(" + O + O + ")V", false);
+                }
                 default -> { }
             }
         }
@@ -348,6 +470,14 @@ final class TrackTransformer implements ClassFileTransformer {
                         }
                     }
                     case WAITS -> thisCall("waitDone");
+                    case POOL_CREATED -> { if (opcode == Opcodes.RETURN) thisCall("poolCreated"); }
+                    case POOL_BORROW -> {
+                        if (opcode == Opcodes.ARETURN) {
+                            super.visitInsn(Opcodes.DUP); // the borrowed object stays for the return
+                            super.visitVarInsn(Opcodes.ALOAD, 0);
+                            super.visitMethodInsn(Opcodes.INVOKESTATIC, tracker, "poolBorrowed", "(" + O + O + ")V", false);
+                        }
+                    }
                     case OBSERVES_EXIT -> thisCall("observed");
                     case FT_FAIL -> {
                         if (opcode == Opcodes.RETURN) {

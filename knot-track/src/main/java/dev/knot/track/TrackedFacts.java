@@ -26,6 +26,7 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>Threads waiting on a bounded queue's condition: {@code STATE} "producers …; consumers …", {@code RELEASES}
  *       for each consumer (waiting for space) or producer (waiting for an element), and {@code RELEASERS_COMPLETE}
  *       when tracking started with the JVM and no thread's ring of recent queues overflowed.</li>
+ *   <li>Object pools (commons-pool2, HikariCP) someone waits to borrow from: see {@link PoolFacts}.</li>
  * </ul>
  * Object ids are the ones the snapshot gives the object a thread parks on ({@code Class@hexIdentityHash}): the
  * semaphore's sync, the CompletableFuture$Signaller, the queue's condition. Reads fields only; never throws out of
@@ -40,7 +41,7 @@ public final class TrackedFacts implements LiveSnapshot.FactSource {
         return new Run(allThreads).facts();
     }
 
-    private static final class Run {
+    static final class Run {
         final List<Thread> all;
         final List<LiveFact> out = new ArrayList<>();
         final Fields fields = new Fields();
@@ -64,6 +65,7 @@ public final class TrackedFacts implements LiveSnapshot.FactSource {
             if (KnotTracker.semaphores) section("semaphores", this::semaphores);
             if (KnotTracker.futures) section("futures", this::futures);
             if (KnotTracker.queues) section("queues", this::queues);
+            if (KnotTracker.pools) section("object pools", () -> new PoolFacts(this).facts());
             if (fields.problem != null) state(LiveFact.JVM, "tracking: " + fields.problem);
             return out;
         }

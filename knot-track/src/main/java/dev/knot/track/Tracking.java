@@ -33,12 +33,13 @@ public final class Tracking {
 
     /** Boot classes, by simple name, in the package {@code <this package>.boot}. */
     static final List<String> BOOT_CLASSES = List.of("KnotTracker", "ThreadState", "TrackerLocal", "SiteFinder", "FailureLog",
-            "FailureRecord");
+            "FailureRecord", "PoolLoans", "PoolLoans$Loan", "PoolLoans$Key");
 
     private static final Object LOCK = new Object();
     private static Boolean outcome; // null until the first install finished
     private static String disabledReason;
     private static Options active;
+    private static volatile TrackTransformer installed;
 
     private Tracking() {
     }
@@ -99,12 +100,13 @@ public final class Tracking {
             tracker.getField("queues").setBoolean(null, o.queues());
             tracker.getField("futures").setBoolean(null, o.futures());
             tracker.getField("failures").setBoolean(null, o.failures());
+            tracker.getField("pools").setBoolean(null, o.pools());
             tracker.getField("sites").setBoolean(null, o.sites());
             tracker.getField("fromStart").setBoolean(null, o.startup());
             tracker.getField("enabled").setBoolean(null, true);
             switchedOn = true;
             inst.addTransformer(transformer, true);
-            inst.retransformClasses(classes.toArray(new Class<?>[0]));
+            if (!classes.isEmpty()) inst.retransformClasses(classes.toArray(new Class<?>[0]));
             for (String cls : transformer.classes()) {
                 String why = transformer.failures.get(cls);
                 if (why != null) throw new IllegalStateException("cannot instrument " + cls.replace('/', '.') + ": " + why);
@@ -117,6 +119,8 @@ public final class Tracking {
             SelfTest.run(o);
             tracker.getField("installed").setBoolean(null, true);
             active = o;
+            installed = transformer;
+            if (o.pools()) retransformLoadedPools(inst, transformer);
             LiveSnapshot.addFactSource(new TrackedFacts());
             return true;
         } catch (Throwable t) {
@@ -131,6 +135,33 @@ public final class Tracking {
             }
             return false;
         }
+    }
+
+    /**
+     * Pool classes the application loaded before tracking (attached late): instrumented now, one by one. A class
+     * that cannot be is left as it was, and said so in the snapshot ({@link #poolClasses}); nothing is disabled.
+     * Pools created before this have no complete record (their constructor ran without the hook).
+     */
+    private static void retransformLoadedPools(Instrumentation inst, TrackTransformer t) {
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            if (c.getClassLoader() == null || !TrackTransformer.POOL_CLASSES.contains(c.getName())) continue;
+            String where = c.getName() + " in " + TrackTransformer.loaderName(c.getClassLoader());
+            try {
+                if (!inst.isModifiableClass(c)) {
+                    t.libraries.put(where, "the JVM does not allow modifying it");
+                    continue;
+                }
+                inst.retransformClasses(c);
+            } catch (Throwable e) {
+                t.libraries.put(where, oneLine(e));
+            }
+        }
+    }
+
+    /** Pool classes seen so far ("class in loader"), each with {@code tracked} or why not; empty without track=pools. */
+    static Map<String, String> poolClasses() {
+        TrackTransformer t = installed;
+        return t == null ? Map.of() : new java.util.TreeMap<>(t.libraries);
     }
 
     /** Switches the hooks off, removes the transformer and puts the original classes back. Never throws. */

@@ -30,7 +30,8 @@ class OptionsTest {
         Options o = parse("track=semaphores,queues,track.sites=true");
         assertTrue(o.semaphores() && o.queues() && !o.futures() && o.sites());
         assertEquals("semaphores,queues", o.kinds());
-        assertEquals("semaphores,queues,futures,failures", parse("track=all").kinds());
+        assertEquals("semaphores,queues,futures,failures,pools", parse("track=all").kinds());
+        assertEquals("pools", parse("track=pool").kinds());
         assertEquals("none", parse("track=none").kinds());
         assertFalse(parse("track=none").any());
         assertEquals(Options.defaults().kinds(), parse("track=default").kinds());

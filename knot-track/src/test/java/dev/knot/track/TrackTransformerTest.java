@@ -71,6 +71,69 @@ class TrackTransformerTest {
                 jdkClass(TrackTransformer.SEMAPHORE)));
     }
 
+    static byte[] libraryClass(String internal) throws Exception {
+        try (InputStream in = TrackTransformerTest.class.getClassLoader().getResourceAsStream(internal + ".class")) {
+            assertNotNull(in, internal);
+            return in.readAllBytes();
+        }
+    }
+
+    /** commons-pool2 2.13.1 and HikariCP 7.1.0 (test dependencies): the hooks a complete record needs, and it verifies. */
+    @Test
+    void thePoolClassesOfTheRealLibrariesAreHookedAndVerify() throws Exception {
+        TrackTransformer t = new TrackTransformer(TRACKER, Options.of(Options.ALL_KINDS, false));
+        ClassLoader app = getClass().getClassLoader();
+        String obj = "Ljava/lang/Object;";
+        Map<String, Map<String, Integer>> want = Map.of(
+                TrackTransformer.GOP, Map.of(
+                        "borrowObject(Ljava/time/Duration;)" + obj, 1, // one per areturn
+                        "borrowObject(J)" + obj, 1,
+                        "returnObject(" + obj + ")V", 1,
+                        "invalidateObject(" + obj + "Lorg/apache/commons/pool2/DestroyMode;)V", 1),
+                TrackTransformer.BAG, Map.of(
+                        "requite(Lcom/zaxxer/hikari/util/ConcurrentBag$IConcurrentBagEntry;)V", 1,
+                        "remove(Lcom/zaxxer/hikari/util/ConcurrentBag$IConcurrentBagEntry;)Z", 1));
+        for (String cls : want.keySet()) {
+            byte[] out = t.transform(app, cls, null, null, libraryClass(cls));
+            assertNotNull(out, cls + ": " + t.libraries);
+            StringWriter problems = new StringWriter();
+            CheckClassAdapter.verify(new ClassReader(out), app, false, new PrintWriter(problems));
+            assertEquals("", problems.toString(), cls);
+            Map<String, Integer> calls = hookCalls(out);
+            want.get(cls).forEach((m, n) -> assertEquals(n, calls.get(m), cls + "." + m + ": " + calls));
+            assertTrue(calls.keySet().stream().anyMatch(m -> m.startsWith("<init>(")), "constructors: " + calls);
+            assertEquals(null, calls.get("invalidateObject(" + obj + ")V"), "it delegates: hooked once, inside");
+            assertEquals(null, calls.get("borrowObject()" + obj), "it delegates");
+        }
+        Map<String, Integer> bag = hookCalls(t.transform(app, TrackTransformer.BAG, null, null, libraryClass(TrackTransformer.BAG)));
+        assertTrue(bag.get("borrow(JLjava/util/concurrent/TimeUnit;)Lcom/zaxxer/hikari/util/ConcurrentBag$IConcurrentBagEntry;") >= 2,
+                "every areturn of borrow: " + bag);
+        assertTrue(t.libraries.values().stream().allMatch(TrackTransformer.TRACKED::equals), t.libraries.toString());
+    }
+
+    @Test
+    void aPoolClassWithoutEveryMethodARecordNeedsIsLeftAsItWas() throws Exception {
+        Set<String> methods = new java.util.LinkedHashSet<>(TrackTransformer.methodsOf(libraryClass(TrackTransformer.GOP)));
+        assertNotNull(TrackTransformer.poolPlan(TrackTransformer.GOP, methods));
+        methods.remove("returnObject(Ljava/lang/Object;)V");
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> TrackTransformer.poolPlan(TrackTransformer.GOP, methods));
+        assertTrue(e.getMessage().contains("returnObject"), e.getMessage());
+    }
+
+    @Test
+    void poolClassesAreTouchedOnlyWithTrackPoolsAndNeverFromTheBootLoader() throws Exception {
+        ClassLoader app = getClass().getClassLoader();
+        TrackTransformer off = new TrackTransformer(TRACKER, Options.of(Set.of("semaphores"), false));
+        assertNull(off.transform(app, TrackTransformer.GOP, null, null, libraryClass(TrackTransformer.GOP)));
+        TrackTransformer on = new TrackTransformer(TRACKER, Options.of(Set.of("pools"), false));
+        assertNull(on.transform(null, TrackTransformer.GOP, null, null, libraryClass(TrackTransformer.GOP)));
+        assertEquals(Set.of(), on.classes(), "no JDK class is planned for pools");
+        byte[] once = on.transform(app, TrackTransformer.GOP, null, null, libraryClass(TrackTransformer.GOP));
+        assertNull(on.transform(app, TrackTransformer.GOP, null, null, once));
+        assertTrue(on.libraries.values().stream().anyMatch(v -> v.contains("already instrumented")), on.libraries.toString());
+    }
+
     /** method name+desc → number of calls into the tracker. */
     static Map<String, Integer> hookCalls(byte[] bytes) {
         Map<String, Integer> calls = new TreeMap<>();

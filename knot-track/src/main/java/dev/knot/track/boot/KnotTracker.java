@@ -33,6 +33,8 @@ public final class KnotTracker {
     public static volatile boolean queues;
     public static volatile boolean futures;
     public static volatile boolean failures;
+    /** Object pools: commons-pool2 GenericObjectPool and HikariCP ConcurrentBag borrows and returns ({@link PoolLoans}). */
+    public static volatile boolean pools;
     /** Record where permits were acquired (one short stack walk per acquire). */
     public static volatile boolean sites;
     /** Set once the agent installed the hooks and their self-test passed. */
@@ -208,6 +210,63 @@ public final class KnotTracker {
         if (!enabled) return;
         try {
             state().running = future;
+        } catch (Throwable t) {
+            failed(t);
+        }
+    }
+
+    // ---- hooks: object pools (commons-pool2 GenericObjectPool, HikariCP ConcurrentBag; see PoolLoans) ---------
+
+    /** On every return of a pool's constructor: every borrow from this pool will be seen. */
+    public static void poolCreated(Object pool) {
+        if (!enabled || !pools || pool == null) return;
+        try {
+            PoolLoans.created(pool);
+        } catch (Throwable t) {
+            failed(t);
+        }
+    }
+
+    /** On a normal return of a borrow (the object returned, or null when a timed borrow gave up). */
+    public static void poolBorrowed(Object object, Object pool) {
+        if (!enabled || !pools || object == null || pool == null) return;
+        try {
+            ThreadState s = state();
+            if (!sites) {
+                PoolLoans.borrowed(pool, object, s, null);
+                return;
+            }
+            if (s.busy) return;
+            s.busy = true;
+            try {
+                PoolLoans.borrowed(pool, object, s, SiteFinder.findBorrower());
+            } finally {
+                s.busy = false;
+            }
+        } catch (Throwable t) {
+            failed(t);
+        }
+    }
+
+    /**
+     * On entry of a return or an invalidation (before the object is back in the pool, where another thread could
+     * borrow it): the loan ends, whichever thread borrowed it. An object tracking did not see borrowed marks the
+     * pool's loans as not completely known.
+     */
+    public static void poolReturned(Object pool, Object object) {
+        if (!enabled || !pools || object == null || pool == null) return;
+        try {
+            PoolLoans.returned(pool, object, true);
+        } catch (Throwable t) {
+            failed(t);
+        }
+    }
+
+    /** On entry of a removal that may also take idle (never borrowed) objects out: ends a loan if there is one. */
+    public static void poolRemoved(Object pool, Object object) {
+        if (!enabled || !pools || object == null || pool == null) return;
+        try {
+            PoolLoans.returned(pool, object, false);
         } catch (Throwable t) {
             failed(t);
         }

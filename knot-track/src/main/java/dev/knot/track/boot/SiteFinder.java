@@ -10,21 +10,40 @@ import java.util.stream.Stream;
  */
 final class SiteFinder implements Function<Stream<StackWalker.StackFrame>, StackWalker.StackFrame> {
     private static final StackWalker WALKER = StackWalker.getInstance();
-    private static final SiteFinder INSTANCE = new SiteFinder();
     private static final String OWN = KnotTracker.class.getPackageName() + ".";
-    private static final int MAX_FRAMES = 12;
+    private static final SiteFinder INSTANCE = new SiteFinder(12, "java.util.concurrent.", OWN);
+    /** Borrows: past the JDK, the pools and the data sources built on them, to the application's frame. */
+    private static final SiteFinder POOLS = new SiteFinder(24, "java.", "javax.", "jdk.", "sun.", OWN,
+            "org.apache.commons.pool2.", "org.apache.commons.dbcp2.", "com.zaxxer.hikari.");
+
+    private final int maxFrames;
+    private final String[] skip;
+
+    private SiteFinder(int maxFrames, String... skip) {
+        this.maxFrames = maxFrames;
+        this.skip = skip;
+    }
 
     static Object find() {
         return WALKER.walk(INSTANCE);
     }
 
+    /** Where an object was borrowed from a pool: the first frame outside the JDK and the pool libraries. */
+    static Object findBorrower() {
+        return WALKER.walk(POOLS);
+    }
+
     @Override
     public StackWalker.StackFrame apply(Stream<StackWalker.StackFrame> frames) {
-        Iterator<StackWalker.StackFrame> it = frames.limit(MAX_FRAMES).iterator();
+        Iterator<StackWalker.StackFrame> it = frames.limit(maxFrames).iterator();
+        next:
         while (it.hasNext()) {
             StackWalker.StackFrame f = it.next();
             String c = f.getClassName();
-            if (!c.startsWith("java.util.concurrent.") && !c.startsWith(OWN)) return f;
+            for (String p : skip) {
+                if (c.startsWith(p)) continue next;
+            }
+            return f;
         }
         return null;
     }

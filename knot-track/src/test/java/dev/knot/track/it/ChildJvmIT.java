@@ -66,7 +66,7 @@ class ChildJvmIT {
         assertEquals(0, r.exit(), r.toString());
         assertEquals(List.of(), r.agentLines(), r.toString());
         assertTrue(r.out().contains("holdings=1 count=1"), r.toString());
-        assertTrue(r.out().contains("active=semaphores,queues,futures,failures"), r.toString());
+        assertTrue(r.out().contains("active=semaphores,queues,futures,failures,pools"), r.toString());
     }
 
     @Test
@@ -97,5 +97,23 @@ class ChildJvmIT {
         assertTrue(r.out().stream().anyMatch(l -> l.startsWith("fact HOLDS holds 1 permit, acquired at")), r.toString());
         assertTrue(r.out().stream().anyMatch(l -> l.contains("attached to the running JVM")), r.toString());
         assertTrue(r.out().stream().noneMatch(l -> l.startsWith("fact HOLDERS_COMPLETE")), r.toString());
+    }
+
+    @Test
+    void poolTrackingAttachedLateInstrumentsTheLoadedClassAndVouchesOnlyForNewPools() throws Exception {
+        Result r = run(List.of("-Djdk.attach.allowAttachSelf=true", "-XX:+IgnoreUnrecognizedVMOptions",
+                "-XX:+EnableDynamicAgentLoading"), "late-pools", AGENT);
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals(List.of(), r.agentLines(), r.toString());
+        List<String> out = r.out();
+        int split = out.indexOf("after:");
+        List<String> before = out.subList(out.indexOf("before:"), split);
+        List<String> after = out.subList(split, out.size());
+        assertTrue(before.stream().anyMatch(l -> l.contains("\"late-pool-before\" holds 1 object of GenericObjectPool@")), r.toString());
+        assertTrue(before.stream().anyMatch(l -> l.contains("created before tracking started")), r.toString());
+        assertTrue(before.stream().noneMatch(l -> l.startsWith("fact HOLD")), "no HOLDS without the whole set: " + r);
+        assertTrue(after.stream().anyMatch(l -> l.startsWith("fact HOLDS holds 1 object of GenericObjectPool@")
+                && l.contains("borrowed at " + ChildMain.class.getName() + ".")), r.toString());
+        assertTrue(after.stream().anyMatch(l -> l.startsWith("fact HOLDERS_COMPLETE")), r.toString());
     }
 }

@@ -19,6 +19,7 @@ public final class ChildMain {
             case "untransformed" -> untransformed();
             case "count" -> count();
             case "late" -> late(args[1]);
+            case "late-pools" -> latePools(args[1]);
             case "semaphore-facts" -> semaphoreFacts();
             default -> throw new IllegalArgumentException(args[0]);
         }
@@ -85,6 +86,60 @@ public final class ChildMain {
         t.start();
         while (LockSupport.getBlocker(t) == null) Thread.onSpinWait();
         printFacts(LiveSnapshot.take("child"), LockSupport.getBlocker(t));
+    }
+
+    static org.apache.commons.pool2.impl.GenericObjectPool<Object> pool(int max) {
+        org.apache.commons.pool2.impl.GenericObjectPoolConfig<Object> c = new org.apache.commons.pool2.impl.GenericObjectPoolConfig<>();
+        c.setMaxTotal(max);
+        c.setJmxEnabled(false);
+        return new org.apache.commons.pool2.impl.GenericObjectPool<>(new org.apache.commons.pool2.BasePooledObjectFactory<Object>() {
+            @Override
+            public Object create() {
+                return new Object();
+            }
+
+            @Override
+            public org.apache.commons.pool2.PooledObject<Object> wrap(Object o) {
+                return new org.apache.commons.pool2.impl.DefaultPooledObject<>(o);
+            }
+        }, c);
+    }
+
+    /** A daemon that borrows one object and then waits for a second. Returns once it waits. */
+    static Thread borrowTwice(org.apache.commons.pool2.impl.GenericObjectPool<Object> pool, String name) {
+        Thread t = new Thread(() -> {
+            try {
+                pool.borrowObject();
+                pool.borrowObject();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+        while (LockSupport.getBlocker(t) == null) Thread.onSpinWait();
+        return t;
+    }
+
+    /**
+     * Tracking attached after GenericObjectPool was loaded and one pool made: the class is instrumented now; the
+     * old pool's holders are named without a claim to know them all, a pool made afterwards is completely known.
+     */
+    static void latePools(String agentJar) throws Exception {
+        org.apache.commons.pool2.impl.GenericObjectPool<Object> before = pool(2);
+        before.borrowObject(); // before tracking: invisible to it
+        attach(agentJar, "track=pools,track.sites=true");
+        org.apache.commons.pool2.impl.GenericObjectPool<Object> after = pool(1);
+        Thread a = borrowTwice(before, "late-pool-before");
+        Thread b = borrowTwice(after, "late-pool-after");
+        ThreadDump d = LiveSnapshot.take("child");
+        System.out.println("before:");
+        printFacts(d, LockSupport.getBlocker(a));
+        System.out.println("after:");
+        printFacts(d, LockSupport.getBlocker(b));
+        for (LiveFact f : d.facts()) {
+            if (f.objectId().equals(LiveFact.JVM) && f.detail().contains("pool")) System.out.println("jvm " + f.detail());
+        }
     }
 
     static void attach(String jar, String options) throws Exception {
