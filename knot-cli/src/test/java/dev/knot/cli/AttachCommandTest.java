@@ -217,22 +217,22 @@ class AttachCommandTest {
     }
 
     /**
-     * Ex17 with pool tracking: the facts name order-worker-1 as the only holder of the pool's only connection, but
-     * HikariCP's borrow is timed (an hour), and today's rules do not make a timed borrow a certain self-deadlock:
-     * the finding stays the likely starvation of all three, with the tracked pool state in its evidence.
+     * Ex17 with pool tracking: order-worker-1 is the only holder of the pool's only connection (tracked, complete) and
+     * waits for another: a certain self-deadlock although HikariCP's borrow is timed (an hour), the two other workers
+     * blocked behind it, the pool's numbers in the story.
      */
     @Test
-    void trackedHikariHolderIsInTheEvidenceOfTheStarvation() throws Exception {
+    void trackedHikariHolderMakesTheNestedConnectionACertainSelfDeadlock() throws Exception {
         long pid = startExample(dev.knot.examples.Ex17HikariNestedConnection.class, javaHome(),
                 "-javaagent:" + LiveAttach.agentJar("test: ") + "=track=pools,track.sites=true");
         Run r = knot("attach", "--format", "json", Long.toString(pid));
         assertEquals(ExitCodes.HANG, r.exit(), r.err() + r.out());
         JsonNode f = JSON.readTree(r.out()).at("/findings/0");
-        assertEquals(Set.of("order-worker-1", "order-worker-2", "order-worker-3"), Set.copyOf(texts(f.path("threads"))),
-                r.out());
-        assertTrue(f.toString().contains("tracking: HikariCP pool orders-pool (")
-                && f.toString().contains("1 borrowed, 0 idle, maximum 1; 3 threads wait to borrow"), r.out());
-        assertEquals("starvation", f.path("kind").asText(), r.out());
+        assertEquals("self-deadlock", f.path("kind").asText(), r.out());
+        assertEquals("certain", f.path("certainty").asText(), r.out());
+        assertEquals(List.of("order-worker-1"), texts(f.path("threads")), r.out());
+        assertEquals(Set.of("order-worker-2", "order-worker-3"), Set.copyOf(texts(f.path("blockedBehind"))), r.out());
+        assertTrue(f.path("story").toString().contains("1 borrowed, 0 idle, maximum 1; 3 threads wait to borrow"), r.out());
     }
 
     /** Hundreds of virtual threads parked behind one platform thread: the root blocker must be named. */

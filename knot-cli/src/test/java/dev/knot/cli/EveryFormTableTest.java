@@ -68,12 +68,7 @@ class EveryFormTableTest {
      * {@code "ExampleSimpleName/form"} for every JDK or {@code "ExampleSimpleName/form@N"} for JDK N only; forms are
      * {@link Form#key}. Remove a pair when the model learns the shape (the test then says so by failing).
      */
-    static final Map<String, String> KNOWN_MISSES = Map.ofEntries(
-            Map.entry("Ex16CommonsPoolNestedBorrow/live", "likely, not certain: who holds the pool's objects is not known"
-                    + " live (commons-pool2 records no borrower thread; tracking does not follow borrow and return yet)"),
-            Map.entry("Ex17HikariNestedConnection/live", "starvation likely of all three, not a certain self-deadlock of"
-                    + " order-worker-1: which thread holds the connection is not known live (HikariCP records no borrower"
-                    + " thread; tracking does not follow borrow and close yet)"));
+    static final Map<String, String> KNOWN_MISSES = Map.of();
 
     @TempDir
     static Path dir;

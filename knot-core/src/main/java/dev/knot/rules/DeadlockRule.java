@@ -70,7 +70,7 @@ final class DeadlockRule implements Rule {
             certainty = certainty.and(w.certainty());
             boolean inCycle = false;
             // Permits and read locks: the holders seen are all there are only if tracking saw every acquire.
-            boolean shared = w.resource().kind() == ResourceKind.SEMAPHORE
+            boolean shared = w.resource().kind() == ResourceKind.SEMAPHORE || w.resource().kind() == ResourceKind.OBJECT_POOL
                     || w.resource().kind() == ResourceKind.READ_WRITE_LOCK && w.mode() == dev.knot.sites.WaitMode.WRITE_LOCK;
             if (shared && !g.holdersComplete(w.resource())) certainty = Certainty.LIKELY;
             for (Edge h : g.holdersOf(w.resource())) {
@@ -106,7 +106,10 @@ final class DeadlockRule implements Rule {
         String summary = cycle.size() + " threads deadlocked on " + what + ": " + Story.list(cycle);
         String why = "Each thread holds what the next one in the cycle waits for, and none releases what it holds until"
                 + " it gets what it waits for. No timeout applies to these waits, so they will wait forever.";
-        String fix = kinds.contains(ResourceKind.SEMAPHORE)
+        String fix = kinds.contains(ResourceKind.OBJECT_POOL)
+                ? "Do not borrow a second object from the same pool while holding one (pass the held connection down"
+                  + " instead), size the pool for the nesting, and return objects in finally."
+                : kinds.contains(ResourceKind.SEMAPHORE)
                 ? "Do not acquire a second unit of the same pool while holding one (pass the held unit down instead), size"
                   + " the pool for the nesting, or acquire with tryAcquire(timeout); release in finally."
                 : kinds.contains(ResourceKind.CLASS_INIT)

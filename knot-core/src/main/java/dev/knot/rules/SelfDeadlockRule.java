@@ -22,9 +22,12 @@ final class SelfDeadlockRule implements Rule {
         List<Finding> out = new ArrayList<>();
         boolean nobodyRunning = g.activeThreads().isEmpty();
         for (ThreadNode t : g.threads()) {
-            if (claimed.has(t) || !g.stuck(t)) continue;
+            if (claimed.has(t)) continue;
             Edge w = g.waitOf(t);
-            Finding f = ownsWhatItWaitsFor(g, t, w);
+            // a pool borrow is often timed (HikariCP's always): with its holders proven, the timeout only ends it in failure
+            Finding f = w == null ? null : provenPoolHolder(g, t, w);
+            if (f == null && !g.stuck(t)) continue;
+            if (f == null) f = ownsWhatItWaitsFor(g, t, w);
             if (f == null) f = provenSoleHolder(g, t, w);
             if (f == null) f = provenQueuedBehindItself(g, t, w);
             if (f == null && hasCertainUnblockers(g, w)) continue; // a live snapshot named someone else
@@ -47,7 +50,7 @@ final class SelfDeadlockRule implements Rule {
         for (Edge h : g.holdersOf(w.resource())) {
             // Only owned locks: a semaphore's permits are not "owned" and have their own story (provenSoleHolder).
             if (h.thread() == t && h.certainty() == Certainty.CERTAIN && w.resource().kind() != ResourceKind.READ_WRITE_LOCK
-                    && w.resource().kind() != ResourceKind.SEMAPHORE) {
+                    && w.resource().kind() != ResourceKind.SEMAPHORE && w.resource().kind() != ResourceKind.OBJECT_POOL) {
                 return Evidences.finding(Kind.SELF_DEADLOCK, Certainty.CERTAIN, List.of(t.name()),
                         "\"" + t.name() + "\" waits for " + w.resource().label() + ", which it holds itself",
                         List.of(Story.holds(h), Story.andWaits(w)),
@@ -100,6 +103,32 @@ final class SelfDeadlockRule implements Rule {
                         : "Do not acquire the same semaphore on a path that already holds a permit (pass the permit down, or split"
                         + " an unguarded helper out of the guarded method); release in finally.",
                 List.of(), queuedBehind(g, t, w), List.of(h, w));
+    }
+
+    /**
+     * Tracking proved every holder of a pool's objects, and the only one is the thread waiting to borrow another: it
+     * holds all the pool has (a nested borrow), and nobody else can give one back.
+     */
+    private static Finding provenPoolHolder(WaitGraph g, ThreadNode t, Edge w) {
+        if (w.resource().kind() != ResourceKind.OBJECT_POOL || t.role() != dev.knot.model.Role.APPLICATION) return null;
+        List<Edge> holders = g.holdersOf(w.resource());
+        if (holders.isEmpty() || !g.holdersComplete(w.resource())) return null;
+        for (Edge h : holders) {
+            if (h.thread() != t || h.certainty() != Certainty.CERTAIN) return null;
+        }
+        List<String> story = new ArrayList<>();
+        for (Edge h : holders) story.add(Story.holds(h));
+        story.add(Story.andWaits(w));
+        for (String n : g.notes(w.resource().key())) story.add("  " + w.resource().label() + ": " + n);
+        return Evidences.finding(Kind.SELF_DEADLOCK, Certainty.CERTAIN, List.of(t.name()),
+                "\"" + t.name() + "\" waits to borrow from " + w.resource().label() + " while it holds every object the pool"
+                        + " has lent, and no other thread holds one" + (w.timed() ? " (until its borrow times out, and fails)" : ""),
+                story,
+                "Objects come back to a pool only when their holder returns them; the only holder is the thread waiting for"
+                        + " one, which returns nothing while it waits. Every other borrower queues behind it.",
+                "Do not borrow a second object while holding one: pass the held connection down to the code that needs it,"
+                        + " or size the pool for the nesting; return objects in finally.",
+                List.of(), queuedBehind(g, t, w), List.of(holders.get(0), w));
     }
 
     /** A live snapshot proved the awaited task is queued in the waiter's own pool, of which it is the only worker. */

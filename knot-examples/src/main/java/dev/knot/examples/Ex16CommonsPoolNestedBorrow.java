@@ -12,12 +12,14 @@ import java.util.concurrent.CountDownLatch;
  * <p>Expected: <b>starvation</b> of the pool by {@code pdf-render-1} and {@code pdf-render-2}, both WAITING
  * (parking) on the pool's idle deque ({@code LinkedBlockingDeque.takeFirst} inside
  * {@code GenericObjectPool.borrowObject}). A dump shows neither who holds the pool's objects nor that it is
- * drained ({@code numActive == maxTotal}); only the pool's own fields say so.
+ * drained ({@code numActive == maxTotal}); only the pool's own fields say so: likely, from a dump and from a plain
+ * {@code knot attach}. With pool tracking from start-up ({@code -javaagent:knot-agent.jar=track=pools}) the holders
+ * are known, and it is a certain <b>deadlock</b>: each holds one renderer and waits for the other's.
  *
  * <p>Needs commons-pool2 on the class path (an optional dependency of knot-examples: {@code knot demo} from
  * knot.jar says so and exits with code 6).
  */
-@Expected(kind = "starvation", threads = {"pdf-render-1", "pdf-render-2"}, minJava = 17,
+@Expected(kind = "starvation", threads = {"pdf-render-1", "pdf-render-2"}, minJava = 17, liveCertainty = "likely",
         libraries = @Expected.Library(coordinates = "org.apache.commons:commons-pool2",
                 probeClass = "org.apache.commons.pool2.impl.GenericObjectPool"))
 public final class Ex16CommonsPoolNestedBorrow {
