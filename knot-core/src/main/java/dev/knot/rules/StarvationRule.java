@@ -197,9 +197,28 @@ final class StarvationRule implements Rule {
         List<String> story = new ArrayList<>();
         for (Edge e : waits) story.add(Story.waits(e));
         Set<String> pools = new java.util.LinkedHashSet<>();
-        for (Edge e : waits) pools.add(e.resource().label());
+        Set<dev.knot.model.Resource> poolResources = new java.util.LinkedHashSet<>();
+        for (Edge e : waits) {
+            pools.add(e.resource().label());
+            poolResources.add(e.resource());
+        }
+        boolean tracked = false;
+        for (dev.knot.model.Resource r : poolResources) {
+            for (String n : Story.notes(g, r)) {
+                story.add(n);
+                tracked |= n.contains("tracking");
+            }
+        }
         List<String> missing = new ArrayList<>();
-        missing.add("thread dumps do not show which threads hold pooled objects, nor the pool's size; " + Story.proofHint(g));
+        if (tracked) {
+            missing.add("tracking saw the pool but could not prove every holder (see the pool's line above): pool tracking"
+                    + " is complete for pools created after it started (`-javaagent:knot-agent.jar=track=pools` at start-up)");
+        } else if (g.live()) {
+            missing.add("who holds pooled objects is not recorded by the pool; load the Knot agent with pool tracking from"
+                    + " start-up (`-javaagent:knot-agent.jar=track=pools`), which records each borrow and return");
+        } else {
+            missing.add("thread dumps do not show which threads hold pooled objects, nor the pool's size; " + Story.proofHint(g));
+        }
         if (timed) {
             missing.add("the borrows have a timeout, which a dump does not print: they end when it runs out (with an"
                     + " exception), but nothing is given back before then");
