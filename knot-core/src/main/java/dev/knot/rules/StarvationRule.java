@@ -23,8 +23,13 @@ final class StarvationRule implements Rule {
     @Override
     public List<Finding> apply(WaitGraph g, Claimed claimed) {
         List<Finding> out = new ArrayList<>();
-        for (Map.Entry<String, List<ThreadNode>> pool : g.pools().entrySet()) {
-            Finding f = carriersPinned(g, pool.getKey(), pool.getValue(), claimed);
+        List<ThreadNode> ready = new ArrayList<>(); // virtual threads waiting for a carrier: rare, so looked for once
+        for (ThreadNode t : g.threads()) {
+            if (t.waitsForACarrier() && !claimed.has(t)) ready.add(t);
+        }
+        for (Map.Entry<String, List<ThreadNode>> pool : ready.isEmpty() ? List.<Map.Entry<String, List<ThreadNode>>>of()
+                : g.pools().entrySet()) {
+            Finding f = carriersPinned(g, pool.getKey(), pool.getValue(), ready, claimed);
             if (f != null) {
                 out.add(f);
                 claimed.add(f);
@@ -51,12 +56,9 @@ final class StarvationRule implements Rule {
      * other virtual threads are ready to run and get no carrier. Whatever those would do (count down the latch the
      * pinned ones wait on …) never happens. Only formats that list unmounted virtual threads (JSON dumps, live) show it.
      */
-    private static Finding carriersPinned(WaitGraph g, String pool, List<ThreadNode> workers, Claimed claimed) {
-        List<ThreadNode> ready = new ArrayList<>();
-        for (ThreadNode t : g.threads()) {
-            if (t.waitsForACarrier() && !claimed.has(t)) ready.add(t);
-        }
-        if (ready.isEmpty() || workers.isEmpty()) return null;
+    private static Finding carriersPinned(WaitGraph g, String pool, List<ThreadNode> workers, List<ThreadNode> ready,
+                                          Claimed claimed) {
+        if (workers.isEmpty()) return null;
         List<ThreadNode> pinned = new ArrayList<>();
         List<String> story = new ArrayList<>();
         List<Edge> waits = new ArrayList<>();
