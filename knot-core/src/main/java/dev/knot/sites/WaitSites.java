@@ -185,37 +185,69 @@ public final class WaitSites {
             waits("HikariCP", "com.zaxxer.hikari.pool.HikariPool.getConnection", OBJECT_POOL, BORROW, FRAME, false),
             waits("HikariCP", "com.zaxxer.hikari.HikariDataSource.getConnection", OBJECT_POOL, BORROW, FRAME, false),
             waits("c3p0", "com.mchange.v2.resourcepool.BasicResourcePool.awaitAvailable", OBJECT_POOL, BORROW, FRAME, false),
+            // c3p0 0.10+ (RealLibraryWaitsTest, 0.11.2): a ReentrantLock's condition through cscAwait, and two more c3p0
+            // frames between awaitAvailable and getConnection that ended the walk at the bare condition
+            incidental("c3p0", "com.mchange.v2.resourcepool.BasicResourcePool.cscAwait"),
+            incidental("c3p0", "com.mchange.v2.resourcepool.BasicResourcePool.prelimCheckoutResource"),
+            incidental("c3p0", "com.mchange.v2.c3p0.impl.C3P0PooledConnectionPool.checkoutAndScacheMarkConnectionInUse"),
             waits("c3p0", "com.mchange.v2.resourcepool.BasicResourcePool.checkoutResource", OBJECT_POOL, BORROW, FRAME, false),
             waits("c3p0", "com.mchange.v2.c3p0.impl.C3P0PooledConnectionPool.checkoutPooledConnection", OBJECT_POOL, BORROW, FRAME, false),
             waits("c3p0", "com.mchange.v2.c3p0.impl.AbstractPoolBackedDataSource.getConnection", OBJECT_POOL, BORROW, FRAME, false),
             waits("Tomcat JDBC", "org.apache.tomcat.jdbc.pool.ConnectionPool.borrowConnection", OBJECT_POOL, BORROW, FRAME, false),
+            // ConnectionPool.getConnection lies between the two (RealLibraryWaitsTest, 11.0): without it the walk ended there
+            waits("Tomcat JDBC", "org.apache.tomcat.jdbc.pool.ConnectionPool.getConnection", OBJECT_POOL, BORROW, FRAME, false),
             waits("Tomcat JDBC", "org.apache.tomcat.jdbc.pool.DataSourceProxy.getConnection", OBJECT_POOL, BORROW, FRAME, false),
             waits("Jedis", "redis.clients.jedis.util.Pool.getResource", OBJECT_POOL, BORROW, FRAME, false),
             waits("Jedis", "redis.clients.util.Pool.getResource", OBJECT_POOL, BORROW, FRAME, false),
             waits("Jedis", "redis.clients.jedis.JedisPool.getResource", OBJECT_POOL, BORROW, FRAME, false),
+            // Lettuce's pool is a GenericObjectPool whose borrowObject(Duration) it overrides: its frame lies between the
+            // application's borrowObject() and commons-pool2's, so the walk reaches the application (RealLibraryWaitsTest).
+            // Removed: BoundedAsyncPool.acquire, which returns a future at once (a caller waits in the future's join) and
+            // fails it when the pool is exhausted; and OkHttp's RealConnectionPool and ConnectionPool, which have no
+            // limit and never make a caller wait: an OkHttp call waits in its socket read (RealLibraryWaitsTest)
             waits("Lettuce", "io.lettuce.core.support.ConnectionPoolSupport*.borrowObject", OBJECT_POOL, BORROW, FRAME, false),
-            waits("Lettuce", "io.lettuce.core.support.BoundedAsyncPool.acquire", OBJECT_POOL, BORROW, FRAME, false),
-            waits("OkHttp", "okhttp3.internal.connection.RealConnectionPool.*", OBJECT_POOL, BORROW, FRAME, false),
-            waits("OkHttp", "okhttp3.ConnectionPool.*", OBJECT_POOL, BORROW, FRAME, false),
             waits("Apache HttpClient", "org.apache.http.pool.AbstractConnPool.getPoolEntryBlocking", OBJECT_POOL, BORROW, FRAME, false),
+            // httpcore 4.4 is compiled for Java 6: a synthetic accessor lies between the future's get and the pool
+            incidental("Apache HttpClient", "org.apache.http.pool.AbstractConnPool.access$*"),
             waits("Apache HttpClient", "org.apache.http.pool.AbstractConnPool$*.get", OBJECT_POOL, BORROW, FRAME, false),
             waits("Apache HttpClient", "org.apache.http.impl.conn.PoolingHttpClientConnectionManager.leaseConnection", OBJECT_POOL, BORROW, FRAME, false),
-            waits("Apache HttpClient 5", "org.apache.hc.core5.pool.StrictConnPool.lease", OBJECT_POOL, BORROW, FRAME, false),
-            waits("Apache HttpClient 5", "org.apache.hc.core5.pool.LaxConnPool.lease", OBJECT_POOL, BORROW, FRAME, false),
+            // HttpClient 5's pools lease without blocking (lease returns a future; the lease entries were removed): the caller
+            // waits in the future's get, the pool's own future and the connection manager's around it (RealLibraryWaitsTest)
             waits("Apache HttpClient 5", "org.apache.hc.core5.concurrent.BasicFuture.get", FUTURE, GET, FRAME, false),
+            waits("Apache HttpClient 5", "org.apache.hc.core5.pool.StrictConnPool$*.get", OBJECT_POOL, BORROW, FRAME, false),
+            waits("Apache HttpClient 5", "org.apache.hc.core5.pool.LaxConnPool*.get", OBJECT_POOL, BORROW, FRAME, false),
+            waits("Apache HttpClient 5", "org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager$*.get", OBJECT_POOL, BORROW, FRAME, false),
             waits("Kafka", "org.apache.kafka.clients.producer.internals.BufferPool.allocate", OBJECT_POOL, BORROW, FRAME, false),
+            // kafka-clients 3.x/4.x waits for memory in awaitMemory, under allocate (RealLibraryWaitsTest)
+            incidental("Kafka", "org.apache.kafka.clients.producer.internals.BufferPool.awaitMemory"),
 
             // ---- library futures, monitors and async logging ------------------------------------------------
             waits("Guava", "com.google.common.util.concurrent.AbstractFuture.get", FUTURE, GET, FRAME, false),
             waits("Guava", "com.google.common.util.concurrent.AbstractFuture$TrustedFuture.get", FUTURE, GET, FRAME, false),
             waits("Guava", "com.google.common.util.concurrent.Uninterruptibles.getUninterruptibly", FUTURE, GET, FRAME, false),
-            waits("Guava", "com.google.common.util.concurrent.Monitor.enter*", EXCLUSIVE_LOCK, LOCK, FRAME, true),
+            waits("Guava", "com.google.common.util.concurrent.Futures.getUnchecked", FUTURE, GET, FRAME, false),
+            // Guava 33.4+ parks in AbstractFutureState (and, timed, OverflowAvoidingLockSupport) under Platform.get: three
+            // frames that ended the walk before AbstractFuture.get was reached (RealLibraryWaitsTest, 33.8)
+            incidental("Guava", "com.google.common.util.concurrent.AbstractFutureState.blockingGet"),
+            incidental("Guava", "com.google.common.util.concurrent.OverflowAvoidingLockSupport.*"),
+            incidental("Guava", "com.google.common.util.concurrent.Platform.get"),
+            // Monitor: enter* took enterWhen (waiting for a guard) for a lock; a guard is waited for in the private
+            // await* helpers, under waitFor* or enterWhen*, and enterWhen's own lock shows as the ReentrantLock it is
+            waits("Guava", "com.google.common.util.concurrent.Monitor.enter", EXCLUSIVE_LOCK, LOCK, FRAME, true),
+            waits("Guava", "com.google.common.util.concurrent.Monitor.enterInterruptibly", EXCLUSIVE_LOCK, LOCK, FRAME, true),
+            waits("Guava", "com.google.common.util.concurrent.Monitor.enterIf*", EXCLUSIVE_LOCK, LOCK, FRAME, true),
+            waits("Guava", "com.google.common.util.concurrent.Monitor.await*", CONDITION, AWAIT, FRAME, false),
             waits("Guava", "com.google.common.util.concurrent.Monitor.waitFor*", CONDITION, AWAIT, FRAME, false),
+            incidental("Guava", "com.google.common.util.concurrent.Monitor.enterWhen*"),
             waits("Reactor", "reactor.core.publisher.BlockingSingleSubscriber.blockingGet", COMPLETABLE_FUTURE, GET, FRAME, false),
             waits("Reactor", "reactor.core.publisher.Mono.block*", COMPLETABLE_FUTURE, GET, FRAME, false),
             waits("Reactor", "reactor.core.publisher.Flux.block*", COMPLETABLE_FUTURE, GET, FRAME, false),
-            waits("RxJava", "io.reactivex.rxjava3.internal.observers.BlockingBaseObserver.blockingGet", COMPLETABLE_FUTURE, GET, FRAME, false),
-            waits("RxJava", "io.reactivex.internal.observers.BlockingBaseObserver.blockingGet", COMPLETABLE_FUTURE, GET, FRAME, false),
+            // not only BlockingBaseObserver: Single.blockingGet and Completable.blockingAwait wait in BlockingMultiObserver,
+            // Flowable's in the Blocking*Subscribers (RealLibraryWaitsTest, 3.1)
+            waits("RxJava", "io.reactivex.rxjava3.internal.observers.Blocking*.blockingGet*", COMPLETABLE_FUTURE, GET, FRAME, false),
+            waits("RxJava", "io.reactivex.rxjava3.internal.subscribers.Blocking*.blockingGet*", COMPLETABLE_FUTURE, GET, FRAME, false),
+            waits("RxJava", "io.reactivex.internal.observers.Blocking*.blockingGet*", COMPLETABLE_FUTURE, GET, FRAME, false),
+            waits("RxJava", "io.reactivex.internal.subscribers.Blocking*.blockingGet*", COMPLETABLE_FUTURE, GET, FRAME, false),
             waits("RxJava", "io.reactivex.rxjava3.core.*.blocking*", COMPLETABLE_FUTURE, GET, FRAME, false),
             waits("Netty", "io.netty.util.concurrent.DefaultPromise.await*", FUTURE, GET, FRAME, false),
             waits("Netty", "io.netty.util.concurrent.DefaultPromise.sync*", FUTURE, GET, FRAME, false),
@@ -394,7 +426,7 @@ public final class WaitSites {
         }
         if (best != null) {
             if (best.meaning() == Meaning.IDLE) return null;
-            String type = best.naming() == Naming.FRAME || blockerClass.isEmpty() ? at.className() : blockerClass;
+            String type = best.naming() == Naming.FRAME || blockerClass.isEmpty() ? named(at.className()) : blockerClass;
             return new Wait(best.kind(), best.mode(), type, best.ownerListed(), best, at);
         }
         if (!blockerClass.isEmpty()) {
@@ -405,6 +437,23 @@ public final class WaitSites {
             }
         }
         return new Wait(ResourceKind.UNKNOWN_PARK, WaitMode.PARK, blockerClass, false, null, null);
+    }
+
+    /**
+     * The class a user knows for a frame's class: an anonymous class ({@code PoolingHttpClientConnectionManager$2}, the
+     * future a connection manager's lease returns) is named by the class it is written in.
+     */
+    static String named(String frameClass) {
+        int end = frameClass.length();
+        while (true) {
+            int d = frameClass.lastIndexOf('$', end - 1);
+            if (d <= 0 || d == end - 1) break;
+            boolean digits = true;
+            for (int i = d + 1; i < end; i++) digits &= Character.isDigit(frameClass.charAt(i));
+            if (!digits) break;
+            end = d;
+        }
+        return end == frameClass.length() ? frameClass : frameClass.substring(0, end);
     }
 
     /** The kind of resource an object of this class is, from its class alone, or null if the catalogue cannot say. */
