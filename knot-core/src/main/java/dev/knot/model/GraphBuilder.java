@@ -204,6 +204,14 @@ public final class GraphBuilder {
                             return;
                         }
                         ObjectRef signal = new ObjectRef("wait:" + l.object().id(), l.object().className());
+                        // a library waiting in Object.wait (Netty's DefaultPromise.await, c3p0 before 0.10): its entry names it
+                        WaitSites.Wait lib = Blockers.classify(l.object().className(), frames);
+                        if (lib != null && lib.frame() != null && lib.site().library().indexOf("JDK") < 0
+                                && lib.kind() != ResourceKind.UNKNOWN_PARK) {
+                            out.add(parkClaim(d, lib, new ObjectRef(signal.id(), lib.typeName()), l.object().id(), timed, f,
+                                    f.text(), l.text()));
+                            return;
+                        }
                         out.add(waitClaim(d, ResourceKind.CONDITION, signal, l.object().id(), null, WaitMode.NOTIFY, timed, f,
                                 f.text(), l.text()));
                         return;
@@ -241,7 +249,13 @@ public final class GraphBuilder {
 
     /** A park the catalogue read: a library's wait site is named in the evidence (the JDK's speak for themselves). */
     private static Claim parkClaim(DumpedThread d, WaitSites.Wait c, ObjectRef o, boolean timed, StackFrame f, String... ev) {
-        Claim w = waitClaim(d, c.kind(), o, o == null ? "" : o.id(), null, c.mode(), timed, f, ev);
+        return parkClaim(d, c, o, o == null ? "" : o.id(), timed, f, ev);
+    }
+
+    /** @param objectId the object's id as printed (a key may carry a prefix, as a monitor's wait resource does) */
+    private static Claim parkClaim(DumpedThread d, WaitSites.Wait c, ObjectRef o, String objectId, boolean timed, StackFrame f,
+                                   String... ev) {
+        Claim w = waitClaim(d, c.kind(), o, objectId, null, c.mode(), timed, f, ev);
         List<String> evidence = w.evidence();
         if (c.site() != null && c.frame() != null && !c.site().library().equals("JDK") && !c.site().library().equals("any")) {
             evidence.add(c.frame().text() + "   (" + c.site().library() + ": " + c.mode().verb() + " " + c.kind().noun() + ")");
