@@ -217,7 +217,7 @@ public final class DumpReader {
         List<String> w = new ArrayList<>(extra);
         w.addAll(d.warnings());
         return new ThreadDump(d.source(), d.format(), d.time(), d.processId(), d.jvmVersion(), d.threads(),
-                d.jdkDeadlocks(), w, d.facts(), d.cutOff());
+                d.jdkDeadlocks(), w, d.facts(), d.cutOff(), d.lockOrder());
     }
 
     /**

@@ -14,7 +14,7 @@ final class KnotSnapshots {
         try {
             ThreadDump d = SnapshotJson.read(new StringReader(text));
             return new ThreadDump(source, DumpFormat.LIVE, d.time(), d.processId(), d.jvmVersion(), d.threads(),
-                    d.jdkDeadlocks(), d.warnings(), d.facts());
+                    d.jdkDeadlocks(), d.warnings(), d.facts(), d.cutOff(), d.lockOrder());
         } catch (IOException | RuntimeException e) {
             String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             int nl = m.indexOf('\n');

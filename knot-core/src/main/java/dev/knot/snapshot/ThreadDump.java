@@ -18,10 +18,17 @@ import java.util.List;
  * @param cutOff        empty when the input looks complete; else what shows that it was cut off (the thread count
  *                      of its header, a last thread cut short, a missing trailer, JSON ending early): threads, and
  *                      the locks they hold, may be missing
+ * @param lockOrder     the lock orders the agent recorded in lock-order mode; {@link LockOrder#NONE} for dumps
  */
 public record ThreadDump(String source, DumpFormat format, Instant time, String processId, String jvmVersion,
                          List<DumpedThread> threads, List<List<String>> jdkDeadlocks, List<String> warnings,
-                         List<LiveFact> facts, String cutOff) {
+                         List<LiveFact> facts, String cutOff, LockOrder lockOrder) {
+
+    public ThreadDump(String source, DumpFormat format, Instant time, String processId, String jvmVersion,
+                      List<DumpedThread> threads, List<List<String>> jdkDeadlocks, List<String> warnings,
+                      List<LiveFact> facts, String cutOff) {
+        this(source, format, time, processId, jvmVersion, threads, jdkDeadlocks, warnings, facts, cutOff, LockOrder.NONE);
+    }
 
     public ThreadDump(String source, DumpFormat format, Instant time, String processId, String jvmVersion,
                       List<DumpedThread> threads, List<List<String>> jdkDeadlocks, List<String> warnings) {
@@ -36,6 +43,7 @@ public record ThreadDump(String source, DumpFormat format, Instant time, String 
 
     public ThreadDump {
         cutOff = cutOff == null ? "" : cutOff;
+        lockOrder = lockOrder == null ? LockOrder.NONE : lockOrder;
         facts = facts == null ? List.of() : List.copyOf(facts);
         source = source == null ? "" : source;
         processId = processId == null ? "" : processId;
@@ -56,7 +64,13 @@ public record ThreadDump(String source, DumpFormat format, Instant time, String 
         w.add(why + "; the dump looks cut off: threads (and the locks they hold) may be missing, so no lock is called"
                 + " orphaned (its owner may be in the missing part)");
         return new ThreadDump(source, format, time, processId, jvmVersion, threads, jdkDeadlocks, w, facts,
-                cutOff.isEmpty() ? why : cutOff + "; " + why);
+                cutOff.isEmpty() ? why : cutOff + "; " + why, lockOrder);
+    }
+
+    /** The same dump with the lock orders the agent recorded. */
+    public ThreadDump withLockOrder(LockOrder order) {
+        return new ThreadDump(source, format, time, processId, jvmVersion, threads, jdkDeadlocks, warnings, facts,
+                cutOff, order);
     }
 
     /** True when the input listed lock owners of j.u.c locks (jstack -l, jcmd Thread.print -l, live snapshot). */

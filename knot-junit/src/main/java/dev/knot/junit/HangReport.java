@@ -116,7 +116,7 @@ final class HangReport {
             if (!drop.contains(t.id()) || holds) keep.add(t);
         }
         return new ThreadDump(d.source(), d.format(), d.time(), d.processId(), d.jvmVersion(), keep, d.jdkDeadlocks(),
-                d.warnings(), d.facts());
+                d.warnings(), d.facts(), d.cutOff(), d.lockOrder());
     }
 
     /**
@@ -143,7 +143,7 @@ final class HangReport {
             }
         }
         return !renamed ? d : new ThreadDump(d.source(), d.format(), d.time(), d.processId(), d.jvmVersion(), threads,
-                d.jdkDeadlocks(), d.warnings(), d.facts());
+                d.jdkDeadlocks(), d.warnings(), d.facts(), d.cutOff(), d.lockOrder());
     }
 
     private static volatile boolean warmedUp;
